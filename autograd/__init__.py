@@ -1,0 +1,40 @@
+"""autograd: a scalar reverse-mode automatic-differentiation engine, small enough to read.
+
+>>> from autograd import Value
+>>> a, b = Value(2.0), Value(-3.0)
+>>> c = a * b + b ** 2
+>>> c.backward()
+>>> (c.data, a.grad, b.grad)
+(3.0, -3.0, -4.0)
+"""
+
+from .engine import (
+    Value,
+    dot,
+    enable_grad,
+    is_grad_enabled,
+    logsumexp,
+    no_grad,
+    sum,
+    topological_order,
+)
+from .functional import grad, hessian, value_and_grad
+from .gradcheck import GradcheckError, gradcheck
+
+__version__ = "0.1.0"
+
+__all__ = [
+    "Value",
+    "no_grad",
+    "enable_grad",
+    "is_grad_enabled",
+    "grad",
+    "value_and_grad",
+    "hessian",
+    "gradcheck",
+    "GradcheckError",
+    "topological_order",
+    "sum",
+    "dot",
+    "logsumexp",
+]

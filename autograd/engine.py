@@ -1,0 +1,565 @@
+"""The engine: scalar Values that remember how they were made, and reverse-mode backward.
+
+Every operation on Values makes a new node that records two ordered tuples: ``parents``, the Values
+it was computed from, and ``local_grads``, the partial derivative of the node with respect to each
+parent, evaluated right then (the formulas live in one table, :mod:`autograd.ops`).
+
+``backward()`` applies the chain rule from the output back to the inputs. If ``L`` depends on a
+node ``v``, and ``v`` depends on its parent ``p`` with local derivative ``dv/dp``, then ``v`` sends
+``dL/dv * dv/dp`` to ``p``. A parent used by several nodes adds up what each sends it, so
+``dL/dp = sum over users v of dL/dv * dv/dp``. A node may only send once it has received from every
+node that uses it, which is what a topological order guarantees; ours is built with an explicit
+stack, never recursion, so a chain a million nodes deep is fine.
+
+>>> a = Value(2.0, label="a")
+>>> b = Value(-3.0, label="b")
+>>> c = a * b + b ** 2
+>>> c.data
+3.0
+>>> c.backward()
+>>> a.grad, b.grad
+(-3.0, -4.0)
+
+Nodes point to their parents and never back to their users, and no node holds a closure, so a graph
+has no reference cycles: when the last reference to its output goes, reference counting frees it.
+"""
+
+from __future__ import annotations
+
+import numbers
+import threading
+from collections.abc import Callable, Iterable, Sequence
+from types import TracebackType
+from typing import Any, TypeVar
+
+from . import ops
+from .ops import Op
+
+__all__ = [
+    "Value", "no_grad", "enable_grad", "is_grad_enabled", "topological_order",
+    "sum", "dot", "logsumexp", "apply_op",
+]
+
+Number = float | int
+F = TypeVar("F", bound=Callable[..., Any])
+
+
+# ---------------------------------------------------------------------------------------------
+# Grad mode: whether operations record their parents (per thread).
+# ---------------------------------------------------------------------------------------------
+
+
+class _GradMode(threading.local):
+    def __init__(self) -> None:
+        self.enabled = True
+
+
+_mode = _GradMode()
+
+
+def is_grad_enabled() -> bool:
+    """True unless this thread is inside ``no_grad()``."""
+    return _mode.enabled
+
+
+class _SetGradMode:
+    """Context manager (and decorator) that sets grad mode for this thread, then restores it."""
+
+    _value = True
+
+    def __init__(self) -> None:
+        self._saved: list[bool] = []
+
+    def __enter__(self) -> None:
+        self._saved.append(_mode.enabled)
+        _mode.enabled = self._value
+
+    def __exit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None:
+        _mode.enabled = self._saved.pop()
+
+    def __call__(self, func: F) -> F:
+        import functools
+
+        @functools.wraps(func)
+        def wrapper(*args: Any, **kwargs: Any) -> Any:
+            with type(self)():
+                return func(*args, **kwargs)
+
+        return wrapper  # type: ignore[return-value]
+
+
+class no_grad(_SetGradMode):  # noqa: N801 - the name users know from PyTorch
+    """Inside ``with no_grad():`` operations record nothing: results are leaves.
+
+    Use it for optimizer updates and evaluation. It is per thread and nests.
+
+    >>> x = Value(2.0)
+    >>> with no_grad():
+    ...     y = x * 3
+    >>> y.parents, y.op
+    ((), '')
+    """
+
+    _value = False
+
+
+class enable_grad(_SetGradMode):  # noqa: N801
+    """Turns recording back on inside a ``no_grad()`` block."""
+
+    _value = True
+
+
+# ---------------------------------------------------------------------------------------------
+# Value
+# ---------------------------------------------------------------------------------------------
+
+
+def _as_float(x: object, what: str) -> float:
+    """``x`` as a float if it is a real number (not bool), else a TypeError naming its type."""
+    if type(x) is float:
+        return x
+    if isinstance(x, numbers.Real) and not isinstance(x, bool):
+        return float(x)
+    raise TypeError(
+        f"{what} must be a real number (int, float or a NumPy scalar), "
+        f"got {type(x).__name__}: {x!r}"
+    )
+
+
+def _number(x: object) -> float | None:
+    """A plain operand as a float, or None if it is not a real number (operators then decline)."""
+    if type(x) is float:
+        return x
+    if isinstance(x, numbers.Real) and not isinstance(x, bool):
+        return float(x)
+    return None
+
+
+class Value:
+    """A scalar that remembers how it was computed, so that gradients can flow back through it.
+
+    Attributes: ``data`` (the number), ``grad`` (d output / d this, filled by ``backward``),
+    ``label`` (a name for drawings), ``op`` (the operation that made it, ``''`` for a leaf),
+    ``parents`` and ``local_grads`` (ordered; ``local_grads[i]`` is d self / d ``parents[i]``).
+
+    >>> x = Value(0.5, label="x")
+    >>> y = (x * 2).tanh()
+    >>> y.op, y.parents[0].op, y.local_grads == (1 - y.data ** 2,)
+    ('tanh', '*', True)
+    """
+
+    __slots__ = ("data", "grad", "label", "parents", "local_grads", "_fn", "_arg", "__weakref__")
+
+    data: float
+    grad: float
+    label: str
+    parents: tuple[Value, ...]
+    local_grads: tuple[float, ...]
+    _fn: Op | None
+    _arg: Any
+
+    def __init__(self, data: float, label: str = "") -> None:
+        if type(data) is not float:
+            data = _as_float(data, "Value data")
+        if type(label) is not str:
+            raise TypeError(f"Value label must be a str, got {type(label).__name__}: {label!r}")
+        self.data = data
+        self.grad = 0.0
+        self.label = label
+        self.parents = ()
+        self.local_grads = ()
+        self._fn = None
+        self._arg = None
+
+    # --- what the node is --------------------------------------------------------------------
+
+    @property
+    def op(self) -> str:
+        """The symbol of the operation that made this node, '' for a leaf."""
+        fn = self._fn
+        return "" if fn is None else fn.symbol
+
+    @property
+    def op_name(self) -> str:
+        """The op table's name for the operation ('mul_const', 'tanh', ...), '' for a leaf."""
+        fn = self._fn
+        return "" if fn is None else fn.name
+
+    @property
+    def constant(self) -> Any:
+        """The plain number (or numbers) the op used besides its parents (``3`` in ``x * 3``)."""
+        return self._arg
+
+    def is_leaf(self) -> bool:
+        return not self.parents
+
+    def __repr__(self) -> str:
+        label = f", label={self.label!r}" if self.label else ""
+        return f"Value(data={self.data!r}, grad={self.grad!r}{label})"
+
+    def __float__(self) -> float:
+        return self.data
+
+    # Values hash and compare for equality by identity (the defaults), so they can be dict keys.
+    # Ordering compares the numbers, like comparing 0-d tensors.
+    def __lt__(self, other: Value | Number) -> bool:
+        return self.data < (other.data if isinstance(other, Value) else other)
+
+    def __le__(self, other: Value | Number) -> bool:
+        return self.data <= (other.data if isinstance(other, Value) else other)
+
+    def __gt__(self, other: Value | Number) -> bool:
+        return self.data > (other.data if isinstance(other, Value) else other)
+
+    def __ge__(self, other: Value | Number) -> bool:
+        return self.data >= (other.data if isinstance(other, Value) else other)
+
+    def detach(self) -> Value:
+        """A new leaf with the same number: gradients stop here."""
+        return _leaf(self.data)
+
+    # --- arithmetic ----------------------------------------------------------------------------
+
+    def __add__(self, other: Value | Number) -> Value:
+        if isinstance(other, Value):
+            return _binary(ops.ADD, self, other)
+        c = _number(other)
+        return NotImplemented if c is None else _with_const(ops.ADD_CONST, self, c)
+
+    def __radd__(self, other: Number) -> Value:
+        c = _number(other)
+        return NotImplemented if c is None else _with_const(ops.ADD_CONST, self, c)
+
+    def __sub__(self, other: Value | Number) -> Value:
+        if isinstance(other, Value):
+            return _binary(ops.SUB, self, other)
+        c = _number(other)
+        return NotImplemented if c is None else _with_const(ops.SUB_CONST, self, c)
+
+    def __rsub__(self, other: Number) -> Value:
+        c = _number(other)
+        return NotImplemented if c is None else _with_const(ops.RSUB_CONST, self, c)
+
+    def __mul__(self, other: Value | Number) -> Value:
+        if isinstance(other, Value):
+            return _binary(ops.MUL, self, other)
+        c = _number(other)
+        return NotImplemented if c is None else _with_const(ops.MUL_CONST, self, c)
+
+    def __rmul__(self, other: Number) -> Value:
+        c = _number(other)
+        return NotImplemented if c is None else _with_const(ops.MUL_CONST, self, c)
+
+    def __truediv__(self, other: Value | Number) -> Value:
+        if isinstance(other, Value):
+            return _binary(ops.DIV, self, other)
+        c = _number(other)
+        return NotImplemented if c is None else _with_const(ops.DIV_CONST, self, c)
+
+    def __rtruediv__(self, other: Number) -> Value:
+        c = _number(other)
+        return NotImplemented if c is None else _with_const(ops.RDIV_CONST, self, c)
+
+    def __pow__(self, other: Value | Number) -> Value:
+        if isinstance(other, Value):
+            return _binary(ops.POW, self, other)
+        c = _number(other)
+        return NotImplemented if c is None else _with_const(ops.POW_CONST, self, c)
+
+    def __rpow__(self, other: Number) -> Value:
+        c = _number(other)
+        return NotImplemented if c is None else _with_const(ops.RPOW_CONST, self, c)
+
+    def __neg__(self) -> Value:
+        return _unary(ops.NEG, self)
+
+    def __pos__(self) -> Value:
+        return self
+
+    def __abs__(self) -> Value:
+        return _unary(ops.ABS, self)
+
+    # --- functions (each one entry of the op table) --------------------------------------------
+
+    def exp(self) -> Value:
+        return _unary(ops.EXP, self)
+
+    def log(self) -> Value:
+        return _unary(ops.LOG, self)
+
+    def tanh(self) -> Value:
+        return _unary(ops.TANH, self)
+
+    def sigmoid(self) -> Value:
+        return _unary(ops.SIGMOID, self)
+
+    def relu(self) -> Value:
+        return _unary(ops.RELU, self)
+
+    def leaky_relu(self, slope: float = 0.01) -> Value:
+        return _with_const(ops.LEAKY_RELU, self, _as_float(slope, "leaky_relu slope"))
+
+    def sqrt(self) -> Value:
+        return _unary(ops.SQRT, self)
+
+    def sin(self) -> Value:
+        return _unary(ops.SIN, self)
+
+    def cos(self) -> Value:
+        return _unary(ops.COS, self)
+
+    def softplus(self) -> Value:
+        return _unary(ops.SOFTPLUS, self)
+
+    def abs(self) -> Value:
+        return _unary(ops.ABS, self)
+
+    # --- backward ------------------------------------------------------------------------------
+
+    def backward(self, grad: float = 1.0) -> None:
+        """Adds d self / d v to ``v.grad`` for every node ``v`` behind this one (itself included).
+
+        ``grad`` seeds the pass (d output / d self, 1.0 by default). A second call without
+        zeroing adds its own contribution once more, as in PyTorch.
+        """
+        seed = _as_float(grad, "backward grad")
+        order = topological_order(self)
+        # During the pass each node's .grad holds only this pass's gradient; what earlier passes
+        # left is set aside first and added back at the end, so no node re-sends old gradient.
+        earlier = [node.grad for node in order]
+        for node in order:
+            node.grad = 0.0
+        self.grad = seed
+        for node in order:
+            g = node.grad
+            for parent, local in zip(node.parents, node.local_grads):
+                parent.grad += local * g
+        for node, old in zip(order, earlier):
+            if old:
+                node.grad += old
+
+    def zero_grad(self) -> None:
+        """Sets ``.grad`` to 0 on this node and every node behind it."""
+        for node in topological_order(self):
+            node.grad = 0.0
+
+
+# ---------------------------------------------------------------------------------------------
+# Making nodes
+# ---------------------------------------------------------------------------------------------
+
+_new = object.__new__
+
+
+def _leaf(data: float) -> Value:
+    v: Value = _new(Value)
+    v.data = data
+    v.grad = 0.0
+    v.label = ""
+    v.parents = ()
+    v.local_grads = ()
+    v._fn = None
+    v._arg = None
+    return v
+
+
+def _node(data: float, parents: tuple[Value, ...], local_grads: tuple[float, ...], fn: Op,
+          arg: Any) -> Value:
+    v: Value = _new(Value)
+    v.data = data
+    v.grad = 0.0
+    v.label = ""
+    if _mode.enabled:
+        v.parents = parents
+        v.local_grads = local_grads
+        v._fn = fn
+        v._arg = arg
+    else:
+        v.parents = ()
+        v.local_grads = ()
+        v._fn = None
+        v._arg = None
+    return v
+
+
+def _domain_error(fn: Op, args: Sequence[Any], err: Exception) -> Exception:
+    shown = ", ".join(repr(a) for a in args)
+    reason = str(err) or type(err).__name__
+    if isinstance(err, OverflowError):
+        reason = "the result is too large for a float"
+    msg = f"{fn.name}({shown}): {reason}; {fn.name} is defined for {fn.domain}"
+    return type(err)(msg)
+
+
+_ARITH_ERRORS = (ValueError, ZeroDivisionError, OverflowError)
+
+
+def _unary(fn: Op, x: Value) -> Value:
+    xd = x.data
+    try:
+        out = fn.forward(xd)
+    except _ARITH_ERRORS as err:
+        raise _domain_error(fn, (xd,), err) from None
+    return _node(out, (x,), fn.partials(xd, out), fn, None)
+
+
+def _binary(fn: Op, x: Value, y: Value) -> Value:
+    xd = x.data
+    yd = y.data
+    try:
+        out = fn.forward(xd, yd)
+    except _ARITH_ERRORS as err:
+        raise _domain_error(fn, (xd, yd), err) from None
+    return _node(out, (x, y), fn.partials(xd, yd, out), fn, None)
+
+
+def _with_const(fn: Op, x: Value, c: float) -> Value:
+    xd = x.data
+    try:
+        out = fn.forward(xd, c)
+    except _ARITH_ERRORS as err:
+        raise _domain_error(fn, (xd, c), err) from None
+    return _node(out, (x,), fn.partials(xd, c, out), fn, c)
+
+
+def _nary(fn: Op, xs: tuple[Value, ...], consts: tuple[float, ...] | None = None) -> Value:
+    data = [x.data for x in xs]
+    try:
+        if consts is None:
+            out = fn.forward(data)
+            local = fn.partials(data, out)
+        else:
+            out = fn.forward(data, consts)
+            local = fn.partials(data, consts, out)
+    except _ARITH_ERRORS as err:
+        raise _domain_error(fn, data, err) from None
+    return _node(out, xs, local, fn, consts)
+
+
+def apply_op(fn: Op, *args: Any) -> Value:
+    """Applies a table entry to its arguments (Values, and plain numbers where it takes them)."""
+    if fn.arity == ops.UNARY:
+        (x,) = args
+        return _unary(fn, _as_value(x))
+    if fn.arity == ops.BINARY:
+        x, y = args
+        return _binary(fn, _as_value(x), _as_value(y))
+    if fn.arity == ops.UNARY_CONST:
+        x, c = args
+        return _with_const(fn, _as_value(x), _as_float(c, f"{fn.name} constant"))
+    if fn.arity == ops.NARY:
+        return _nary(fn, tuple(_as_value(x) for x in args))
+    xs, cs = args
+    return _nary(fn, tuple(_as_value(x) for x in xs), tuple(_as_float(c, fn.name) for c in cs))
+
+
+def _as_value(x: Any) -> Value:
+    return x if isinstance(x, Value) else _leaf(_as_float(x, "operand"))
+
+
+def partials_as_values(node: Value) -> tuple[Any, ...]:
+    """The node's local derivatives rebuilt as graphs (Values) over its parents and itself.
+
+    Used for higher-order derivatives: the same rule that gave ``node.local_grads`` as floats,
+    run on Values. Constant partials come back as plain floats.
+    """
+    fn = node._fn
+    if fn is None:
+        return ()
+    arity = fn.arity
+    if arity == ops.NARY:
+        return fn.partials(node.parents, node)
+    if arity == ops.NARY_CONST:
+        return fn.partials(node.parents, node._arg, node)
+    if arity == ops.UNARY_CONST:
+        return fn.partials(node.parents[0], node._arg, node)
+    return fn.partials(*node.parents, node)
+
+
+# ---------------------------------------------------------------------------------------------
+# Operations on many Values at once: one node each instead of a chain of binary nodes.
+# ---------------------------------------------------------------------------------------------
+
+
+def sum(values: Iterable[Value | Number]) -> Value:  # noqa: A001 - like torch.sum
+    """The sum of many Values as one node (Python's ``sum()`` would make a chain of n nodes)."""
+    vals = [_as_value(v) for v in values]
+    if not vals:
+        return _leaf(0.0)
+    return _nary(ops.SUM, tuple(vals))
+
+
+def logsumexp(values: Iterable[Value | Number]) -> Value:
+    """log(sum(exp(v))) computed without overflow, as one node."""
+    vals = [_as_value(v) for v in values]
+    if not vals:
+        raise ValueError("logsumexp needs at least one value")
+    return _nary(ops.LOGSUMEXP, tuple(vals))
+
+
+def dot(weights: Sequence[Value], inputs: Sequence[Value | Number], bias: Value) -> Value:
+    """``sum(w_i * x_i) + bias`` as one node, the core of a neuron.
+
+    Inputs that are plain numbers (data) become constants of the node rather than parents.
+    """
+    if len(weights) != len(inputs):
+        raise ValueError(
+            f"dot: {len(weights)} weights but {len(inputs)} inputs; they must match"
+        )
+    ws = tuple(weights)
+    if not all(isinstance(w, Value) for w in ws) or not isinstance(bias, Value):
+        raise TypeError("dot: weights and bias must be Values")
+    if all(isinstance(x, Value) for x in inputs):
+        return _nary(ops.WSUM, (*ws, *inputs, bias))  # type: ignore[arg-type]
+    if not any(isinstance(x, Value) for x in inputs):
+        consts = tuple(_as_float(x, "dot input") for x in inputs)
+        return _nary(ops.WSUM_CONST, (*ws, bias), consts)
+    return _nary(ops.WSUM, (*ws, *(_as_value(x) for x in inputs), bias))
+
+
+# ---------------------------------------------------------------------------------------------
+# Topological order
+# ---------------------------------------------------------------------------------------------
+
+
+def topological_order(root: Value, stop: Iterable[Value] = ()) -> list[Value]:
+    """Every node behind ``root`` (itself first), each one after all the nodes that use it.
+
+    Kahn's algorithm, with explicit stacks: first count, for every node, how many times nodes in
+    the graph use it; then hand out nodes starting from ``root``, a node becoming ready once each
+    of its users has been handed out. Parents of nodes in ``stop`` are not followed. The order is
+    deterministic: the same graph always gives the same list.
+    """
+    stopped = set(stop)
+    users: dict[Value, int] = {root: 0}
+    stack = [root]
+    while stack:
+        node = stack.pop()
+        if stopped and node in stopped:
+            continue
+        for parent in node.parents:
+            count = users.get(parent)
+            if count is None:
+                users[parent] = 1
+                stack.append(parent)
+            else:
+                users[parent] = count + 1
+    order = []
+    ready = [root]
+    while ready:
+        node = ready.pop()
+        order.append(node)
+        if stopped and node in stopped:
+            continue
+        for parent in node.parents:
+            count = users[parent] - 1
+            users[parent] = count
+            if count == 0:
+                ready.append(parent)
+    return order
+

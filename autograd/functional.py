@@ -1,0 +1,196 @@
+"""The functional API: ``grad``, ``value_and_grad`` and ``hessian``, composable to any order.
+
+``grad(f)`` returns a new function that computes derivatives of ``f``. It never reads or writes any
+``.grad`` attribute: the gradients are computed in a pass of its own and returned.
+
+How nesting works: each argument of the wrapped function becomes a fresh variable node. A plain
+number becomes a new leaf. A Value (as when ``grad`` is called inside another ``grad``) becomes an
+``identity`` node whose parent is that Value, so the derivative is taken with respect to this
+call's variable only, while the result stays connected to the outer graph. With a Value among the
+arguments the backward pass itself is recorded (each local derivative rebuilt as Values from the op
+table), so its results are Values that an outer ``grad`` can differentiate again.
+
+>>> f = lambda x: x ** 4
+>>> grad(f)(2.0), grad(grad(f))(2.0), grad(grad(grad(f)))(2.0)
+(32.0, 48.0, 48.0)
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from typing import Any
+
+from . import ops
+from .engine import (
+    Value,
+    _as_float,
+    _leaf,
+    _mode,
+    _unary,
+    partials_as_values,
+    topological_order,
+)
+
+__all__ = ["grad", "value_and_grad", "hessian", "backprop"]
+
+Argnums = int | tuple[int, ...]
+
+
+def backprop(output: Value, wrt: Sequence[Value], create_graph: bool = False) -> list[Any]:
+    """d output / d w for each ``w`` in ``wrt``, leaving every ``.grad`` untouched.
+
+    Only paths that end in a node of ``wrt`` are followed. With ``create_graph`` the results are
+    Values (or plain floats where the derivative is a constant) that can be differentiated again;
+    otherwise they are floats.
+    """
+    targets = set(wrt)
+    order = topological_order(output, stop=targets)
+    # A node matters if some node of ``wrt`` lies behind it. Walk from the inputs up (the reverse
+    # of ``order`` has every node after its parents) marking the nodes that matter.
+    matters: set[Value] = set()
+    for node in reversed(order):
+        if node in targets or any(p in matters for p in node.parents):
+            matters.add(node)
+    grads: dict[Value, Any] = {output: 1.0}
+    for node in order:
+        if node not in matters or node in targets:
+            continue
+        g = grads.pop(node, None)
+        if g is None:
+            continue
+        local = partials_as_values(node) if create_graph else node.local_grads
+        for parent, d in zip(node.parents, local):
+            if parent in matters:
+                prev = grads.get(parent)
+                grads[parent] = d * g if prev is None else prev + d * g
+    return [grads.get(w, 0.0) for w in wrt]
+
+
+def _check_argnums(argnums: Argnums, nargs: int) -> tuple[tuple[int, ...], bool]:
+    single = isinstance(argnums, int) and not isinstance(argnums, bool)
+    nums: object = (argnums,) if single else argnums
+    if not isinstance(nums, tuple) or not all(
+        isinstance(i, int) and not isinstance(i, bool) for i in nums
+    ):
+        raise TypeError(f"argnums must be an int or a tuple of ints, got {argnums!r}")
+    out: list[int] = []
+    for i in nums:
+        if not -nargs <= i < nargs:
+            raise ValueError(
+                f"argnums {i} is out of range for a call with {nargs} argument(s)"
+            )
+        out.append(i % nargs)
+    return tuple(out), single
+
+
+def _variables(args: tuple[Any, ...]) -> tuple[list[Value], bool]:
+    """A fresh variable node for each argument, and whether any argument was a Value."""
+    nested = False
+    variables = []
+    for i, a in enumerate(args):
+        if isinstance(a, Value):
+            nested = True
+            variables.append(_unary(ops.IDENTITY, a))
+        else:
+            variables.append(_leaf(_as_float(a, f"argument {i}")))
+    return variables, nested
+
+
+def _output(result: Any) -> Value:
+    if isinstance(result, Value):
+        return result
+    try:
+        return _leaf(_as_float(result, "f's result"))
+    except TypeError:
+        raise TypeError(
+            "f must return a Value or a real number (a scalar), "
+            f"got {type(result).__name__}"
+        ) from None
+
+
+def _result(d: Any, nested: bool) -> Any:
+    if nested:
+        return d if isinstance(d, Value) else _leaf(float(d))
+    return float(d.data) if isinstance(d, Value) else float(d)
+
+
+def value_and_grad(
+    f: Callable[..., Any], argnums: Argnums = 0
+) -> Callable[..., tuple[Any, Any]]:
+    """A function that returns ``(f(*args), grad(f, argnums)(*args))`` with one forward pass.
+
+    >>> value_and_grad(lambda x, y: x * y, argnums=(0, 1))(3.0, 4.0)
+    (12.0, (4.0, 3.0))
+    """
+    if not callable(f):
+        raise TypeError(f"value_and_grad needs a callable, got {type(f).__name__}")
+
+    def wrapped(*args: Any) -> tuple[Any, Any]:
+        nums, single = _check_argnums(argnums, len(args))
+        saved = _mode.enabled
+        _mode.enabled = True  # asking for a gradient means recording, even inside no_grad()
+        try:
+            variables, nested = _variables(args)
+            out = _output(f(*variables))
+            ds = backprop(out, [variables[i] for i in nums], create_graph=nested)
+        finally:
+            _mode.enabled = saved
+        value = out if nested else out.data
+        results = tuple(_result(d, nested) for d in ds)
+        return value, (results[0] if single else results)
+
+    wrapped.__name__ = f"value_and_grad({getattr(f, '__name__', 'f')})"
+    wrapped.__doc__ = f"The value and gradient of {getattr(f, '__name__', 'f')}."
+    return wrapped
+
+
+def grad(f: Callable[..., Any], argnums: Argnums = 0) -> Callable[..., Any]:
+    """A function that returns the derivative of ``f`` with respect to argument(s) ``argnums``.
+
+    An int gives one result, a tuple gives a tuple. With plain numbers in, results are floats; if
+    any argument is a Value, results are Values connected to its graph, so ``grad`` composes.
+
+    >>> f = lambda x, y: x * y + y
+    >>> grad(f)(2.0, 5.0), grad(f, argnums=(0, 1))(2.0, 5.0)
+    (5.0, (5.0, 3.0))
+    """
+    vg = value_and_grad(f, argnums)
+
+    def wrapped(*args: Any) -> Any:
+        return vg(*args)[1]
+
+    wrapped.__name__ = f"grad({getattr(f, '__name__', 'f')})"
+    wrapped.__doc__ = f"The gradient of {getattr(f, '__name__', 'f')}."
+    return wrapped
+
+
+def hessian(f: Callable[..., Any]) -> Callable[..., list[list[float]]]:
+    """A function that returns the n x n matrix of second derivatives of ``f``, as floats.
+
+    >>> hessian(lambda x, y: x * x * y)(1.0, 2.0)
+    [[4.0, 2.0], [2.0, 0.0]]
+    """
+    if not callable(f):
+        raise TypeError(f"hessian needs a callable, got {type(f).__name__}")
+
+    def wrapped(*args: Any) -> list[list[float]]:
+        n = len(args)
+        plain = tuple(a.data if isinstance(a, Value) else a for a in args)
+        saved = _mode.enabled
+        _mode.enabled = True
+        try:
+            variables, _ = _variables(plain)
+            out = _output(f(*variables))
+            first = backprop(out, variables, create_graph=True)
+            rows = []
+            for d in first:
+                if isinstance(d, Value):
+                    rows.append([float(x) for x in backprop(d, variables)])
+                else:
+                    rows.append([0.0] * n)
+        finally:
+            _mode.enabled = saved
+        return rows
+
+    wrapped.__name__ = f"hessian({getattr(f, '__name__', 'f')})"
+    return wrapped

@@ -1,0 +1,83 @@
+"""Checking reverse-mode derivatives against central finite differences."""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Callable
+from typing import Any
+
+from .engine import Value, _as_float, no_grad
+from .functional import value_and_grad
+
+__all__ = ["gradcheck", "GradcheckError", "numerical_grad"]
+
+
+class GradcheckError(AssertionError):
+    """Raised by :func:`gradcheck` when an analytic derivative disagrees with the numeric one.
+
+    ``rows`` holds one ``(index, input, analytic, numeric, ok)`` tuple per input.
+    """
+
+    def __init__(self, message: str, rows: list[tuple[int, float, float, float, bool]]) -> None:
+        super().__init__(message)
+        self.rows = rows
+
+
+def _evaluate(f: Callable[..., Any], args: list[float]) -> float:
+    with no_grad():
+        out = f(*(Value(a) for a in args))
+    return out.data if isinstance(out, Value) else _as_float(out, "f's result")
+
+
+def numerical_grad(f: Callable[..., Any], *args: float, eps: float = 1e-6) -> list[float]:
+    """Central differences ``(f(x + eps) - f(x - eps)) / (2 eps)`` for each argument in turn."""
+    point = [_as_float(a.data if isinstance(a, Value) else a, f"argument {i}")
+             for i, a in enumerate(args)]
+    result = []
+    for i in range(len(point)):
+        up = list(point)
+        down = list(point)
+        up[i] += eps
+        down[i] -= eps
+        result.append((_evaluate(f, up) - _evaluate(f, down)) / (2.0 * eps))
+    return result
+
+
+def gradcheck(
+    f: Callable[..., Any],
+    *args: float | Value,
+    eps: float = 1e-6,
+    atol: float = 1e-5,
+    rtol: float = 1e-3,
+) -> bool:
+    """Compares each partial derivative of ``f`` at ``args`` with central finite differences.
+
+    Passes where ``|analytic - numeric| <= atol + rtol * |numeric|`` for every input. Returns True,
+    or raises :class:`GradcheckError` listing every input's analytic and numeric derivative.
+
+    >>> gradcheck(lambda x, y: (x * y).tanh() + x ** 3, 1.0, 2.0)
+    True
+    """
+    eps = _as_float(eps, "eps")
+    if not eps > 0.0:
+        raise ValueError(f"eps must be > 0, got {eps!r}")
+    if not args:
+        raise ValueError("gradcheck needs at least one argument to differentiate")
+    point = [_as_float(a.data if isinstance(a, Value) else a, f"argument {i}")
+             for i, a in enumerate(args)]
+    _, analytic = value_and_grad(f, argnums=tuple(range(len(point))))(*point)
+    numeric = numerical_grad(f, *point, eps=eps)
+    rows = []
+    for i, (x, a, n) in enumerate(zip(point, analytic, numeric)):
+        ok = math.isclose(a, n, rel_tol=0.0, abs_tol=atol + rtol * abs(n)) or a == n
+        rows.append((i, x, float(a), n, ok))
+    if all(row[4] for row in rows):
+        return True
+    lines = [f"gradcheck failed (eps={eps}, atol={atol}, rtol={rtol}):"]
+    for i, x, a, n, ok in rows:
+        mark = "ok" if ok else "MISMATCH"
+        lines.append(
+            f"  input {i} (= {x!r}): analytic {a!r}, numeric {n!r}, "
+            f"difference {abs(a - n):.3g}  {mark}"
+        )
+    raise GradcheckError("\n".join(lines), rows)

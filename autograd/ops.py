@@ -1,0 +1,297 @@
+"""The op table: every operation the engine knows, declared once, with its derivative.
+
+Each entry says four things about one operation:
+
+* ``forward``: how to compute the result from plain floats;
+* ``partials``: the local derivative of the result with respect to each Value input, given the
+  inputs and the result ``out`` (many rules are cheapest in terms of ``out``:
+  ``tanh' = 1 - out**2``);
+* ``domain``: in words, where the operation is defined (used in error messages);
+* ``symbol``: what the graph drawing and ``Value.op`` show.
+
+A rule is written once and works on two kinds of argument. With floats it gives the numbers that
+a node stores in ``local_grads`` when it is made. With Values (the inputs as graph nodes and
+``out`` as the node itself) it builds the derivative as a new graph, which is how
+``grad(grad(f))`` works. Rules therefore use only arithmetic and the helpers ``_log``, ``_sin``,
+``_cos`` and ``_exp`` below, which accept either kind.
+
+Arity:
+
+* ``UNARY``: ``forward(x)`` and ``partials(x, out)``;
+* ``BINARY``: ``forward(x, y)`` and ``partials(x, y, out)``;
+* ``UNARY_CONST``: one Value and one plain number ``c`` that is not differentiated:
+  ``forward(x, c)`` and ``partials(x, c, out)`` (``x * 3``, ``x ** 2``, ``2 ** x``, leaky
+  relu's slope);
+* ``NARY``: any number of Values, ``forward(xs)`` and ``partials(xs, out)``;
+* ``NARY_CONST``: Values and a tuple of plain numbers, ``forward(xs, cs)`` and
+  ``partials(xs, cs, out)`` (a neuron's weighted sum over inputs that are data, not Values).
+
+Kinks follow PyTorch: relu'(0) = 0, abs'(0) = 0, leaky_relu'(0) = slope, and sqrt'(0) = inf.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+UNARY = "unary"
+BINARY = "binary"
+UNARY_CONST = "unary_const"
+NARY = "nary"
+NARY_CONST = "nary_const"
+
+INF = math.inf
+
+
+@dataclass(frozen=True, slots=True)
+class Op:
+    """One operation: its name, how to compute it, and its local derivatives."""
+
+    name: str
+    symbol: str
+    arity: str
+    forward: Callable[..., float]
+    partials: Callable[..., tuple[Any, ...]]
+    domain: str = "all real numbers"
+    maths: str = ""
+
+
+# ---------------------------------------------------------------------------------------------
+# Helpers that rules may use: each takes a float or a Value and answers in kind.
+# ---------------------------------------------------------------------------------------------
+
+
+def _log(x: Any) -> Any:
+    return math.log(x) if type(x) is float else x.log()
+
+
+def _exp(x: Any) -> Any:
+    return math.exp(x) if type(x) is float else x.exp()
+
+
+def _sin(x: Any) -> Any:
+    return math.sin(x) if type(x) is float else x.sin()
+
+
+def _cos(x: Any) -> Any:
+    return math.cos(x) if type(x) is float else x.cos()
+
+
+def _step(x: Any, below: float, at_zero: float) -> float:
+    """1.0 for x > 0, ``below`` for x < 0, ``at_zero`` at 0: a kink's derivative, a constant."""
+    v = float(x)
+    if v > 0.0:
+        return 1.0
+    return below if v < 0.0 else at_zero
+
+
+def _sign(x: Any) -> float:
+    v = float(x)
+    return 1.0 if v > 0.0 else (-1.0 if v < 0.0 else 0.0)
+
+
+# ---------------------------------------------------------------------------------------------
+# Forward functions that need more than one expression.
+# ---------------------------------------------------------------------------------------------
+
+
+def _sigmoid(x: float) -> float:
+    # Never exponentiate a large positive number: both branches stay finite for any x.
+    if x >= 0.0:
+        return 1.0 / (1.0 + math.exp(-x))
+    e = math.exp(x)
+    return e / (1.0 + e)
+
+
+def _softplus(x: float) -> float:
+    # log(1 + e^x) = max(x, 0) + log1p(e^-|x|): finite for any x.
+    return max(x, 0.0) + math.log1p(math.exp(-abs(x)))
+
+
+def _softplus_partials(x: Any, out: Any) -> tuple[Any, ...]:
+    # d/dx log(1 + e^x) = sigmoid(x) = 1 - e^(-out)
+    if type(x) is float:
+        return (_sigmoid(x),)
+    return (x.sigmoid(),)
+
+
+def _pow_value(x: float, y: float) -> float:
+    if x <= 0.0:
+        raise ValueError(f"needs a base > 0 when the exponent is a Value, got base {x!r}")
+    return math.pow(x, y)
+
+
+def _pow_const(x: float, c: float) -> float:
+    if x < 0.0 and not float(c).is_integer():
+        raise ValueError(f"negative base {x!r} to the non-integer power {c!r}")
+    if x == 0.0 and c < 0.0:
+        raise ZeroDivisionError(f"zero base to the negative power {c!r}")
+    return math.pow(x, c)
+
+
+def _pow_const_partials(x: Any, c: float, out: Any) -> tuple[Any, ...]:
+    # d/dx x**c = c * x**(c - 1); PyTorch's conventions where that is not finite
+    if c == 0.0:
+        return (0.0,)
+    if type(x) is float:
+        if x == 0.0 and c < 1.0:
+            return (INF,)  # 0 < c < 1: the slope is vertical at 0 (c < 0 fails in forward)
+        return (c * math.pow(x, c - 1.0),)
+    return (c * x ** (c - 1.0),)
+
+
+def _rpow_const(x: float, c: float) -> float:
+    if c < 0.0 and not x.is_integer():
+        raise ValueError(f"negative base {c!r} to the non-integer power {x!r}")
+    if c == 0.0 and x < 0.0:
+        raise ZeroDivisionError(f"zero base to the negative power {x!r}")
+    return math.pow(c, x)
+
+
+def _rpow_const_partials(x: Any, c: float, out: Any) -> tuple[Any, ...]:
+    # d/dx c**x = c**x * log(c) = out * log(c); not real for c <= 0
+    if c > 0.0:
+        return (out * math.log(c),)
+    return (math.nan,)
+
+
+def _sqrt_partials(x: Any, out: Any) -> tuple[Any, ...]:
+    # d/dx sqrt(x) = 1 / (2 sqrt(x)) = 0.5 / out; infinite at 0, as in PyTorch
+    if float(out) == 0.0:
+        return (INF,)
+    return (0.5 / out,)
+
+
+def _div(x: float, y: float) -> float:
+    return x / y
+
+
+def _logsumexp(xs: Sequence[float]) -> float:
+    # m + log(sum(e^(x - m))) with m = max(x): no term overflows
+    m = max(xs)
+    if math.isinf(m):
+        return m
+    return m + math.log(math.fsum([math.exp(x - m) for x in xs]))
+
+
+def _logsumexp_partials(xs: Sequence[Any], out: Any) -> tuple[Any, ...]:
+    # d/dx_i log(sum_j e^x_j) = e^(x_i - out), the softmax
+    return tuple(_exp(x - out) for x in xs)
+
+
+def _wsum(xs: Sequence[float]) -> float:
+    # parents are (w_1..w_n, x_1..x_n, b): sum_i w_i x_i + b
+    n = (len(xs) - 1) // 2
+    return math.fsum([w * x for w, x in zip(xs[:n], xs[n:2 * n])]) + xs[-1]
+
+
+def _wsum_partials(xs: Sequence[Any], out: Any) -> tuple[Any, ...]:
+    # d/dw_i = x_i, d/dx_i = w_i, d/db = 1
+    n = (len(xs) - 1) // 2
+    return (*xs[n:2 * n], *xs[:n], 1.0)
+
+
+def _wsum_const(ws: Sequence[float], cs: Sequence[float]) -> float:
+    # parents are (w_1..w_n, b); the inputs x_i are the constants cs
+    return math.fsum([w * x for w, x in zip(ws, cs)]) + ws[-1]
+
+
+def _wsum_const_partials(ws: Sequence[Any], cs: Sequence[float], out: Any) -> tuple[Any, ...]:
+    # d/dw_i = x_i (a constant), d/db = 1
+    return (*cs, 1.0)
+
+
+# ---------------------------------------------------------------------------------------------
+# The table.
+# ---------------------------------------------------------------------------------------------
+
+OPS: dict[str, Op] = {}
+
+
+def _declare(op: Op) -> Op:
+    if op.name in OPS:
+        raise ValueError(f"op {op.name!r} is declared twice")
+    OPS[op.name] = op
+    return op
+
+
+# --- arithmetic between two Values ----------------------------------------------------------
+ADD = _declare(Op("add", "+", BINARY, lambda x, y: x + y, lambda x, y, out: (1.0, 1.0),
+                  maths="d/dx = 1, d/dy = 1"))
+SUB = _declare(Op("sub", "-", BINARY, lambda x, y: x - y, lambda x, y, out: (1.0, -1.0),
+                  maths="d/dx = 1, d/dy = -1"))
+MUL = _declare(Op("mul", "*", BINARY, lambda x, y: x * y, lambda x, y, out: (y, x),
+                  maths="d/dx = y, d/dy = x"))
+DIV = _declare(Op("div", "/", BINARY, _div, lambda x, y, out: (1.0 / y, -out / y),
+                  domain="y != 0", maths="d/dx = 1/y, d/dy = -x/y**2 = -out/y"))
+POW = _declare(Op("pow", "**", BINARY, _pow_value,
+                  lambda x, y, out: (y * x ** (y - 1.0), out * _log(x)),
+                  domain="x > 0", maths="d/dx = y x**(y-1), d/dy = x**y log(x) = out log(x)"))
+
+# --- arithmetic with a plain number c, which gets no gradient --------------------------------
+ADD_CONST = _declare(Op("add_const", "+", UNARY_CONST, lambda x, c: x + c,
+                        lambda x, c, out: (1.0,), maths="x + c: d/dx = 1"))
+SUB_CONST = _declare(Op("sub_const", "-", UNARY_CONST, lambda x, c: x - c,
+                        lambda x, c, out: (1.0,), maths="x - c: d/dx = 1"))
+RSUB_CONST = _declare(Op("rsub_const", "-", UNARY_CONST, lambda x, c: c - x,
+                         lambda x, c, out: (-1.0,), maths="c - x: d/dx = -1"))
+MUL_CONST = _declare(Op("mul_const", "*", UNARY_CONST, lambda x, c: x * c,
+                        lambda x, c, out: (c,), maths="x * c: d/dx = c"))
+DIV_CONST = _declare(Op("div_const", "/", UNARY_CONST, _div,
+                        lambda x, c, out: (1.0 / c,), domain="c != 0",
+                        maths="x / c: d/dx = 1/c"))
+RDIV_CONST = _declare(Op("rdiv_const", "/", UNARY_CONST, lambda x, c: c / x,
+                         lambda x, c, out: (-out / x,), domain="x != 0",
+                         maths="c / x: d/dx = -c/x**2 = -out/x"))
+POW_CONST = _declare(Op("pow_const", "**", UNARY_CONST, _pow_const, _pow_const_partials,
+                        domain="x >= 0 unless c is an integer; x != 0 if c < 0",
+                        maths="x ** c: d/dx = c x**(c-1)"))
+RPOW_CONST = _declare(Op("rpow_const", "**", UNARY_CONST, _rpow_const, _rpow_const_partials,
+                         domain="c > 0, or x an integer",
+                         maths="c ** x: d/dx = c**x log(c) = out log(c)"))
+LEAKY_RELU = _declare(Op("leaky_relu", "leaky_relu", UNARY_CONST,
+                         lambda x, c: x if x > 0.0 else c * x,
+                         lambda x, c, out: (_step(x, c, c),),
+                         maths="d/dx = 1 if x > 0 else slope (slope at 0, as in PyTorch)"))
+
+# --- functions of one Value ------------------------------------------------------------------
+NEG = _declare(Op("neg", "neg", UNARY, lambda x: -x, lambda x, out: (-1.0,), maths="d/dx = -1"))
+ABS = _declare(Op("abs", "abs", UNARY, abs, lambda x, out: (_sign(x),),
+                  maths="d/dx = sign(x); 0 at 0, as in PyTorch"))
+EXP = _declare(Op("exp", "exp", UNARY, math.exp, lambda x, out: (out,),
+                  domain="x <= 709.78 (larger overflows a float)", maths="d/dx = e**x = out"))
+LOG = _declare(Op("log", "log", UNARY, math.log, lambda x, out: (1.0 / x,),
+                  domain="x > 0", maths="d/dx = 1/x"))
+TANH = _declare(Op("tanh", "tanh", UNARY, math.tanh, lambda x, out: (1.0 - out * out,),
+                   maths="d/dx = 1 - tanh(x)**2 = 1 - out**2"))
+SIGMOID = _declare(Op("sigmoid", "sigmoid", UNARY, _sigmoid,
+                      lambda x, out: (out * (1.0 - out),), maths="d/dx = out (1 - out)"))
+RELU = _declare(Op("relu", "relu", UNARY, lambda x: x if x > 0.0 else 0.0,
+                   lambda x, out: (_step(x, 0.0, 0.0),),
+                   maths="d/dx = 1 if x > 0 else 0 (0 at 0, as in PyTorch)"))
+SQRT = _declare(Op("sqrt", "sqrt", UNARY, math.sqrt, _sqrt_partials, domain="x >= 0",
+                   maths="d/dx = 1 / (2 sqrt(x)) = 0.5/out; inf at 0"))
+SIN = _declare(Op("sin", "sin", UNARY, math.sin, lambda x, out: (_cos(x),), maths="d/dx = cos(x)"))
+COS = _declare(Op("cos", "cos", UNARY, math.cos, lambda x, out: (-_sin(x),),
+                  maths="d/dx = -sin(x)"))
+SOFTPLUS = _declare(Op("softplus", "softplus", UNARY, _softplus, _softplus_partials,
+                       maths="log(1 + e**x): d/dx = sigmoid(x)"))
+IDENTITY = _declare(Op("identity", "id", UNARY, lambda x: x, lambda x, out: (1.0,),
+                       maths="d/dx = 1 (marks a variable for the functional API)"))
+
+# --- functions of many Values ----------------------------------------------------------------
+SUM = _declare(Op("sum", "sum", NARY, math.fsum, lambda xs, out: (1.0,) * len(xs),
+                  maths="d/dx_i = 1"))
+LOGSUMEXP = _declare(Op("logsumexp", "logsumexp", NARY, _logsumexp, _logsumexp_partials,
+                        maths="log(sum_j e**x_j): d/dx_i = e**(x_i - out), the softmax"))
+WSUM = _declare(Op("wsum", "w·x+b", NARY, _wsum, _wsum_partials,
+                   maths="sum_i w_i x_i + b: d/dw_i = x_i, d/dx_i = w_i, d/db = 1"))
+WSUM_CONST = _declare(Op("wsum_const", "w·x+b", NARY_CONST, _wsum_const, _wsum_const_partials,
+                         maths="sum_i w_i c_i + b with data c: d/dw_i = c_i, d/db = 1"))
+
+#: Functions of one Value that may be called by name (``tanh(x)``), e.g. by ``autograd graph``.
+FUNCTIONS: tuple[str, ...] = (
+    "exp", "log", "tanh", "sigmoid", "relu", "sqrt", "sin", "cos", "abs", "softplus", "leaky_relu",
+)
