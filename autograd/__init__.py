@@ -18,6 +18,7 @@ from .engine import (
     sum,
     topological_order,
 )
+from .explain import explain
 from .functional import grad, hessian, value_and_grad
 from .gradcheck import GradcheckError, gradcheck
 
@@ -37,4 +38,5 @@ __all__ = [
     "sum",
     "dot",
     "logsumexp",
+    "explain",
 ]
