@@ -1,0 +1,174 @@
+"""A backward pass, recorded step by step, to print as a table or draw frame by frame.
+
+``Value.backward()`` visits the nodes from the output down (each after every node that uses it).
+At each node with parents it takes the gradient that has arrived there, the *upstream* gradient
+``dL/dnode``, and sends each parent ``local derivative * upstream``. :func:`trace_backward` does the
+same pass on the side, into a dictionary, and keeps a record of every step; it never touches
+``.grad`` unless you call :meth:`BackwardTrace.apply`.
+
+>>> from autograd import Value
+>>> a, b = Value(2.0, label="a"), Value(-3.0, label="b")
+>>> c = a * b
+>>> c.label = "c"
+>>> t = trace_backward(c)
+>>> print(t)
+step | node | op | upstream dL/dnode | parent: local derivative -> contribution
+   1 | c    | *  | 1                 | a: -3 -> -3; b: 2 -> 2
+final gradients: c = 1, b = 2, a = -3
+>>> t.grads[a], a.grad
+(-3.0, 0.0)
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from .engine import Value, _as_float, topological_order
+from .viz import format_number, op_text, to_dot
+
+__all__ = ["trace_backward", "BackwardTrace", "TraceStep", "Contribution"]
+
+
+@dataclass(frozen=True)
+class Contribution:
+    """What one step sends to one parent: ``local * upstream``."""
+
+    parent: Value
+    local: float
+    amount: float
+
+
+@dataclass(frozen=True)
+class TraceStep:
+    """One node's turn in the backward pass."""
+
+    index: int
+    node: Value
+    upstream: float
+    contributions: tuple[Contribution, ...]
+
+    @property
+    def local_grads(self) -> tuple[float, ...]:
+        return tuple(c.local for c in self.contributions)
+
+
+class BackwardTrace:
+    """The recorded pass: ``.steps`` in order, ``.grads`` (node -> gradient) at the end."""
+
+    def __init__(self, root: Value, seed: float, order: list[Value], steps: list[TraceStep],
+                 grads: dict[Value, float]) -> None:
+        self.root = root
+        self.seed = seed
+        self.order = order
+        self.steps = steps
+        self.grads = grads
+        self._names = _names(order)
+
+    def __len__(self) -> int:
+        return len(self.steps)
+
+    def name(self, node: Value) -> str:
+        return self._names.get(node, "?")
+
+    def grads_before(self, k: int) -> dict[Value, float]:
+        """The gradients accumulated after the first ``k`` steps (0 gives only the seed)."""
+        if not 0 <= k <= len(self.steps):
+            raise IndexError(f"step {k} is out of range: the trace has {len(self.steps)} steps")
+        grads: dict[Value, float] = {self.root: self.seed}
+        for step in self.steps[:k]:
+            for c in step.contributions:
+                grads[c.parent] = grads.get(c.parent, 0.0) + c.amount
+        return grads
+
+    def rows(self) -> list[tuple[str, str, str, str, str]]:
+        """The table as strings: step, node, op, upstream, contributions."""
+        out = []
+        for step in self.steps:
+            sent = "; ".join(
+                f"{self.name(c.parent)}: {format_number(c.local)} -> {format_number(c.amount)}"
+                for c in step.contributions
+            )
+            out.append((str(step.index + 1), self.name(step.node),
+                        op_text(step.node).splitlines()[0], format_number(step.upstream), sent))
+        return out
+
+    def __str__(self) -> str:
+        header = ("step", "node", "op", "upstream dL/dnode",
+                  "parent: local derivative -> contribution")
+        rows = self.rows()
+        widths = [max(len(r[i]) for r in [header, *rows]) for i in range(4)]
+        lines = []
+        for r in [header, *rows]:
+            cells = [r[0].rjust(widths[0])] + [r[i].ljust(widths[i]) for i in (1, 2, 3)]
+            lines.append(" | ".join([*cells, r[4]]))
+        final = ", ".join(f"{self.name(v)} = {format_number(g)}"
+                          for v, g in self.grads.items())
+        lines.append(f"final gradients: {final}")
+        return "\n".join(lines)
+
+    def _repr_markdown_(self) -> str:
+        lines = ["| step | node | op | upstream dL/dnode | parent: local → contribution |",
+                 "|---:|---|---|---:|---|"]
+        for r in self.rows():
+            cells = [c.replace("|", "\\|") for c in r]
+            lines.append("| " + " | ".join(cells) + " |")
+        return "\n".join(lines)
+
+    def to_dot(self, k: int, rankdir: str = "LR", **options: Any) -> str:
+        """DOT for frame ``k``: the gradients after ``k`` steps, and step ``k``'s node in red
+        (the node about to send its gradient to its parents). Frame ``len(trace)`` is the end."""
+        grads = self.grads_before(k)
+        current = self.steps[k].node if k < len(self.steps) else None
+        title = (f"step {k + 1} of {len(self.steps)}: {self.name(current)} sends "
+                 f"{format_number(grads.get(current, 0.0))} times each local derivative"
+                 if current is not None else "backward pass done")
+        return to_dot(self.root, rankdir, grads=grads, highlight=current, title=title,
+                      **options)
+
+    def draw(self, k: int, rankdir: str = "LR", **options: Any) -> Any:
+        """A ``graphviz.Digraph`` of frame ``k`` (see :meth:`to_dot`)."""
+        import graphviz
+
+        body = self.to_dot(k, rankdir, **options).strip().splitlines()[1:-1]
+        dg = graphviz.Digraph(name="autograd")
+        dg.body.extend(line + "\n" for line in body)
+        return dg
+
+    def apply(self) -> None:
+        """Adds the recorded gradients to ``.grad``, as ``root.backward(seed)`` would."""
+        for node, g in self.grads.items():
+            node.grad += g
+
+
+def _names(order: list[Value]) -> dict[Value, str]:
+    """Labels where set, else ``#i`` by position in the backward order."""
+    return {v: (v.label or f"#{i}") for i, v in enumerate(order)}
+
+
+def trace_backward(root: Value, grad: float = 1.0) -> BackwardTrace:
+    """Runs the backward pass from ``root`` into a record, leaving every ``.grad`` untouched.
+
+    Each step is one node with parents, in the order ``backward()`` visits them: the gradient
+    that arrived at it (``upstream``) and, for each parent, the local derivative and what it sends
+    (``local * upstream``). ``.grads`` sums what every node received: the same numbers
+    ``root.backward(grad)`` adds to ``.grad``.
+    """
+    if not isinstance(root, Value):
+        raise TypeError(f"trace_backward needs a Value, got {type(root).__name__}")
+    seed = _as_float(grad, "trace_backward grad")
+    order = topological_order(root)
+    grads: dict[Value, float] = {v: 0.0 for v in order}
+    grads[root] = seed
+    steps: list[TraceStep] = []
+    for node in order:
+        if not node.parents:
+            continue
+        g = grads[node]
+        sent = []
+        for parent, local in zip(node.parents, node.local_grads):
+            amount = local * g
+            grads[parent] += amount
+            sent.append(Contribution(parent, local, amount))
+        steps.append(TraceStep(len(steps), node, g, tuple(sent)))
+    return BackwardTrace(root, seed, order, steps, grads)
