@@ -1,0 +1,334 @@
+"""A safe parser for small formulas such as ``"tanh(x*w + b)"``, built into engine ops.
+
+The text is parsed with :mod:`ast` (``mode="eval"``) and the tree is *checked* against a short list
+of allowed constructs before anything is computed; the tree is then walked, node by node, into the
+engine's own operations. Nothing is ever compiled or run as Python code.
+
+Allowed: numbers, names (the inputs), ``+ - * / **``, unary ``-`` and ``+``, and calls by plain
+name of the op table's functions (``autograd.ops.FUNCTIONS``: exp, log, tanh, sigmoid, relu, sqrt,
+sin, cos, abs, softplus, leaky_relu). ``leaky_relu`` takes an optional numeric slope second.
+Anything else (attributes, subscripts, strings, comparisons, lambdas, keywords, other functions...)
+raises :class:`ExpressionError` (a ``ValueError``) naming the construct and where it is.
+
+Every name used must be bound, and every binding must be used: an unused binding is almost always
+a typo, so it is an error too.
+
+>>> out, inputs = evaluate("tanh(x*w + b)", {"x": 1.0, "w": 0.5, "b": 0.0})
+>>> round(out.data, 6)
+0.462117
+>>> out.backward()
+>>> round(inputs["w"].grad, 6)
+0.786448
+>>> evaluate("x.__class__", {"x": 1.0})
+Traceback (most recent call last):
+...
+autograd.expression.ExpressionError: attribute access is not allowed (at column 1: 'x.__class__'); \
+an expression may use numbers, names, + - * / **, unary minus and calls of exp, log, tanh, \
+sigmoid, relu, sqrt, sin, cos, abs, softplus, leaky_relu
+"""
+
+from __future__ import annotations
+
+import ast
+import math
+from collections.abc import Mapping
+from typing import Any
+
+from .engine import Value, _as_float, no_grad
+from .ops import FUNCTIONS
+
+__all__ = ["evaluate", "parse", "ExpressionError", "MAX_LENGTH", "MAX_NODES"]
+
+#: Longest expression accepted, in characters.
+MAX_LENGTH = 10_000
+#: Most syntax-tree nodes accepted.
+MAX_NODES = 20_000
+
+_BINOPS: dict[type[ast.operator], str] = {
+    ast.Add: "+", ast.Sub: "-", ast.Mult: "*", ast.Div: "/", ast.Pow: "**",
+}
+_REFUSED_OPS: dict[type[ast.AST], str] = {
+    ast.FloorDiv: "//", ast.Mod: "%", ast.MatMult: "@", ast.LShift: "<<", ast.RShift: ">>",
+    ast.BitOr: "|", ast.BitXor: "^", ast.BitAnd: "&", ast.Invert: "~", ast.Not: "not",
+}
+_CONSTRUCTS: dict[type[ast.AST], str] = {
+    ast.Attribute: "attribute access",
+    ast.Subscript: "subscripting",
+    ast.Lambda: "a lambda",
+    ast.ListComp: "a comprehension",
+    ast.SetComp: "a comprehension",
+    ast.DictComp: "a comprehension",
+    ast.GeneratorExp: "a generator expression",
+    ast.Compare: "a comparison",
+    ast.BoolOp: "a boolean operator (and/or)",
+    ast.IfExp: "a conditional expression (if/else)",
+    ast.NamedExpr: "an assignment expression (:=)",
+    ast.List: "a list",
+    ast.Tuple: "a tuple",
+    ast.Set: "a set",
+    ast.Dict: "a dict",
+    ast.JoinedStr: "an f-string",
+    ast.FormattedValue: "an f-string",
+    ast.Starred: "unpacking (*)",
+    ast.Await: "await",
+    ast.Yield: "yield",
+    ast.YieldFrom: "yield",
+    ast.Slice: "a slice",
+}
+_ALLOWED = (
+    "an expression may use numbers, names, + - * / **, unary minus and calls of "
+    + ", ".join(FUNCTIONS)
+)
+
+
+class ExpressionError(ValueError):
+    """The text is not an expression this parser accepts; the message says what and where."""
+
+
+def _where(node: ast.AST, source: str) -> str:
+    segment = ast.get_source_segment(source, node)
+    col = getattr(node, "col_offset", None)
+    text = "" if segment is None else segment if len(segment) <= 40 else segment[:37] + "..."
+    if col is None:
+        return f"({text!r})" if text else ""
+    return f"(at column {col + 1}: {text!r})" if text else f"(at column {col + 1})"
+
+
+def _refuse(what: str, node: ast.AST, source: str) -> ExpressionError:
+    return ExpressionError(f"{what} is not allowed {_where(node, source)}; {_ALLOWED}")
+
+
+def parse(source: str) -> ast.Expression:
+    """Parses and checks ``source``; returns the tree. Raises :class:`ExpressionError`."""
+    if not isinstance(source, str):
+        raise TypeError(f"an expression must be a str, got {type(source).__name__}")
+    if len(source) > MAX_LENGTH:
+        raise ExpressionError(
+            f"the expression is too long ({len(source)} characters; at most {MAX_LENGTH})"
+        )
+    if not source.strip():
+        raise ExpressionError("the expression is empty")
+    if "\x00" in source:
+        raise ExpressionError("the expression contains a NUL character")
+    try:
+        tree = ast.parse(source.strip(), mode="eval")
+    except SyntaxError as err:
+        where = f" at column {err.offset}" if err.offset else ""
+        raise ExpressionError(f"invalid syntax{where}: {err.msg}") from None
+    except (RecursionError, MemoryError):
+        raise ExpressionError(
+            "the expression is nested too deeply for Python's parser (too many brackets, "
+            "signs or chained operators)"
+        ) from None
+    _check(tree, source.strip())
+    return tree
+
+
+def _check(tree: ast.Expression, source: str) -> None:
+    """Refuses anything outside the allowed constructs, before anything is computed."""
+    count = 0
+    stack: list[ast.AST] = [tree.body]
+    while stack:
+        node = stack.pop()
+        count += 1
+        if count > MAX_NODES:
+            raise ExpressionError(f"the expression is too large (more than {MAX_NODES} parts)")
+        if isinstance(node, ast.Constant):
+            value = node.value
+            if isinstance(value, bool) or not isinstance(value, (int, float)):
+                kind = {str: "a string", bytes: "a bytes literal", complex: "a complex number",
+                        bool: "True/False", type(None): "None"}.get(type(value), "a literal")
+                if value is Ellipsis:
+                    kind = "..."
+                raise _refuse(kind, node, source)
+        elif isinstance(node, ast.Name):
+            if node.id in FUNCTIONS:
+                raise ExpressionError(
+                    f"{node.id!r} is a function: call it, as in {node.id}(x) "
+                    f"{_where(node, source)}"
+                )
+        elif isinstance(node, ast.BinOp):
+            if type(node.op) not in _BINOPS:
+                raise _refuse(f"the operator {_REFUSED_OPS.get(type(node.op), '?')}", node,
+                              source)
+            stack += [node.right, node.left]
+        elif isinstance(node, ast.UnaryOp):
+            if not isinstance(node.op, (ast.USub, ast.UAdd)):
+                raise _refuse(f"the operator {_REFUSED_OPS.get(type(node.op), '?')}", node,
+                              source)
+            stack.append(node.operand)
+        elif isinstance(node, ast.Call):
+            _check_call(node, source)
+            stack += reversed(node.args)
+        else:
+            what = _CONSTRUCTS.get(type(node), f"{type(node).__name__} syntax")
+            raise _refuse(what, node, source)
+
+
+def _check_call(node: ast.Call, source: str) -> None:
+    if not isinstance(node.func, ast.Name):
+        inner = node.func
+        what = _CONSTRUCTS.get(type(inner), "calling anything but a function name")
+        raise _refuse(what, inner, source)
+    name = node.func.id
+    if name not in FUNCTIONS:
+        raise ExpressionError(
+            f"unknown function {name!r} {_where(node, source)}; the functions are "
+            + ", ".join(FUNCTIONS)
+        )
+    if node.keywords:
+        raise _refuse(f"a keyword argument in {name}()", node, source)
+    most = 2 if name == "leaky_relu" else 1
+    if not 1 <= len(node.args) <= most:
+        wanted = "1 or 2 arguments (x, slope)" if most == 2 else "1 argument"
+        raise ExpressionError(
+            f"{name}() takes {wanted}, got {len(node.args)} {_where(node, source)}"
+        )
+
+
+def names_in(tree: ast.Expression) -> list[str]:
+    """The input names an expression uses, in order of first appearance."""
+    seen: dict[str, None] = {}
+    stack: list[ast.AST] = [tree.body]
+    while stack:
+        node = stack.pop()
+        if isinstance(node, ast.Name):
+            seen.setdefault(node.id)
+        elif isinstance(node, ast.Call):  # the function's own name is not an input
+            stack.extend(reversed(node.args))
+        else:
+            stack.extend(reversed(list(ast.iter_child_nodes(node))))
+    return list(seen)
+
+
+def evaluate(source: str, bindings: Mapping[str, float]) -> tuple[Value, dict[str, Value]]:
+    """Builds ``source`` from engine ops with each name bound to a number.
+
+    Returns ``(output, inputs)``: the output Value and a dict name -> input Value (a leaf labelled
+    with its name), in the order of ``bindings``. Each intermediate node is labelled with the
+    text it came from (when that is short). Errors: :class:`ExpressionError` for text that is not
+    allowed, a name used but not bound, or a binding not used; the engine's ``ValueError``,
+    ``ZeroDivisionError`` or ``OverflowError`` for a domain error (``log(-1)``, ``1/0``).
+    """
+    tree = parse(source)
+    text = source.strip()
+    used = names_in(tree)
+    missing = [n for n in used if n not in bindings]
+    if missing:
+        raise ExpressionError(f"no value given for {', '.join(missing)} (use name=number)")
+    unused = [n for n in bindings if n not in used]
+    if unused:
+        raise ExpressionError(f"{', '.join(unused)} given but not used in the expression")
+    inputs: dict[str, Value] = {}
+    for name, number in bindings.items():
+        if not isinstance(name, str) or not name.isidentifier():
+            raise ExpressionError(f"{name!r} is not a valid name")
+        inputs[name] = Value(_as_float(number, f"the value of {name}"), label=name)
+    out = _build(tree.body, inputs, text)
+    if not isinstance(out, Value):
+        out = Value(out)
+    return out, inputs
+
+
+def _fold(fn: str, *args: float) -> float:
+    """An op on plain numbers, computed by the engine (same results and error messages)."""
+    with no_grad():
+        x = Value(args[0])
+        if fn in _BINOPS.values():
+            y = args[1]
+            result = {"+": x + y, "-": x - y, "*": x * y, "/": x / y, "**": x ** y}[fn]
+        elif fn == "neg":
+            result = -x
+        elif fn == "leaky_relu" and len(args) == 2:
+            result = x.leaky_relu(args[1])
+        else:
+            result = getattr(x, fn)()
+    return result.data
+
+
+def _binop(symbol: str, x: Value | float, y: Value | float) -> Value | float:
+    if not isinstance(x, Value) and not isinstance(y, Value):
+        return _fold(symbol, x, y)
+    if symbol == "+":
+        return x + y
+    if symbol == "-":
+        return x - y
+    if symbol == "*":
+        return x * y
+    if symbol == "/":
+        return x / y
+    return x ** y
+
+
+def _build(root: ast.expr, inputs: dict[str, Value], source: str) -> Value | float:
+    """Walks the checked tree bottom-up with an explicit stack (no recursion)."""
+    results: dict[int, Value | float] = {}
+    stack: list[tuple[ast.expr, bool]] = [(root, False)]
+    while stack:
+        node, ready = stack.pop()
+        children: list[ast.expr]
+        if isinstance(node, ast.BinOp):
+            children = [node.left, node.right]
+        elif isinstance(node, ast.UnaryOp):
+            children = [node.operand]
+        elif isinstance(node, ast.Call):
+            children = list(node.args)
+        else:
+            children = []
+        if children and not ready:
+            stack.append((node, True))
+            stack.extend((c, False) for c in reversed(children))
+            continue
+        value: Value | float
+        if isinstance(node, ast.Constant):
+            value = _number(node, source)
+        elif isinstance(node, ast.Name):
+            value = inputs[node.id]
+        elif isinstance(node, ast.BinOp):
+            value = _binop(_BINOPS[type(node.op)], results.pop(id(node.left)),
+                           results.pop(id(node.right)))
+        elif isinstance(node, ast.UnaryOp):
+            x = results.pop(id(node.operand))
+            if isinstance(node.op, ast.USub):
+                value = -x if isinstance(x, Value) else _fold("neg", x)
+            else:
+                value = x
+        else:
+            assert isinstance(node, ast.Call) and isinstance(node.func, ast.Name)
+            value = _call(node, [results.pop(id(a)) for a in node.args], source)
+        if isinstance(value, Value) and value.parents and not value.label:
+            segment = ast.get_source_segment(source, node)
+            if segment is not None and len(segment) <= 24:
+                value.label = segment
+        results[id(node)] = value
+    return results[id(root)]
+
+
+def _number(node: ast.Constant, source: str) -> float:
+    value: Any = node.value
+    try:
+        number = float(value)
+    except OverflowError:
+        raise ExpressionError(f"the number is too large for a float {_where(node, source)}"
+                              ) from None
+    if math.isinf(number):
+        raise ExpressionError(f"the number is too large for a float {_where(node, source)}")
+    return number
+
+
+def _call(node: ast.Call, args: list[Value | float], source: str) -> Value | float:
+    assert isinstance(node.func, ast.Name)
+    name = node.func.id
+    x = args[0]
+    if name == "leaky_relu" and len(args) == 2:
+        slope = args[1]
+        if isinstance(slope, Value):
+            raise ExpressionError(
+                f"leaky_relu's slope must be a number, not an expression of the inputs "
+                f"{_where(node, source)}"
+            )
+        return x.leaky_relu(slope) if isinstance(x, Value) else _fold(name, x, slope)
+    if isinstance(x, Value):
+        result: Value = getattr(x, name)()
+        return result
+    return _fold(name, x)
