@@ -26,6 +26,7 @@ has no reference cycles: when the last reference to its output goes, reference c
 
 from __future__ import annotations
 
+import gc
 import numbers
 import threading
 from collections.abc import Callable, Iterable, Sequence
@@ -328,24 +329,28 @@ class Value:
         zeroing adds its own contribution once more, as in PyTorch.
         """
         seed = _as_float(grad, "backward grad")
-        order = topological_order(self)
-        # During the pass each node's .grad holds only this pass's gradient; what earlier passes
-        # left is set aside first and added back at the end, so no node re-sends old gradient.
+        order = _postorder(self)
+        # During the pass each node's .grad holds only this pass's gradient. If earlier passes left
+        # gradients behind, they are set aside first and added back at the end, so that no node
+        # re-sends gradient it received before.
         earlier = [node.grad for node in order]
-        for node in order:
-            node.grad = 0.0
+        carried = any(earlier)
+        if carried:
+            for node in order:
+                node.grad = 0.0
         self.grad = seed
-        for node in order:
+        for node in reversed(order):
             g = node.grad
             for parent, local in zip(node.parents, node.local_grads):
                 parent.grad += local * g
-        for node, old in zip(order, earlier):
-            if old:
-                node.grad += old
+        if carried:
+            for node, old in zip(order, earlier):
+                if old:
+                    node.grad += old
 
     def zero_grad(self) -> None:
         """Sets ``.grad`` to 0 on this node and every node behind it."""
-        for node in topological_order(self):
+        for node in _postorder(self):
             node.grad = 0.0
 
 
@@ -528,38 +533,53 @@ def dot(weights: Sequence[Value], inputs: Sequence[Value | Number], bias: Value)
 
 
 def topological_order(root: Value, stop: Iterable[Value] = ()) -> list[Value]:
-    """Every node behind ``root`` (itself first), each one after all the nodes that use it.
+    """Every node behind ``root`` (itself first), each one before all of its parents.
 
-    Kahn's algorithm, with explicit stacks: first count, for every node, how many times nodes in
-    the graph use it; then hand out nodes starting from ``root``, a node becoming ready once each
-    of its users has been handed out. Parents of nodes in ``stop`` are not followed. The order is
-    deterministic: the same graph always gives the same list.
+    That is the order in which backward visits nodes: a node sends gradient to its parents only
+    after every node that uses it has sent gradient to it. Parents of nodes in ``stop`` are not
+    followed. The order is deterministic: the same graph always gives the same list.
     """
-    stopped = set(stop)
-    users: dict[Value, int] = {root: 0}
-    stack = [root]
-    while stack:
-        node = stack.pop()
-        if stopped and node in stopped:
-            continue
-        for parent in node.parents:
-            count = users.get(parent)
-            if count is None:
-                users[parent] = 1
-                stack.append(parent)
-            else:
-                users[parent] = count + 1
-    order = []
-    ready = [root]
-    while ready:
-        node = ready.pop()
-        order.append(node)
-        if stopped and node in stopped:
-            continue
-        for parent in node.parents:
-            count = users[parent] - 1
-            users[parent] = count
-            if count == 0:
-                ready.append(parent)
+    order = _postorder(root, frozenset(stop))
+    order.reverse()
     return order
 
+
+def _postorder(root: Value, stop: frozenset[Value] = frozenset()) -> list[Value]:
+    """Depth-first search from ``root`` with an explicit stack (never recursion): each node is
+    appended after all of its parents, so the list ends with ``root``.
+
+    The search makes a few small containers per node and no reference cycles, so the cyclic
+    garbage collector is paused meanwhile: on a deep graph it would otherwise scan the whole
+    stack again and again, for nothing.
+    """
+    paused = gc.isenabled()
+    if paused:
+        gc.disable()
+    try:
+        return _search(root, stop)
+    finally:
+        if paused:
+            gc.enable()
+
+
+def _search(root: Value, stop: frozenset[Value]) -> list[Value]:
+    order: list[Value] = []
+    append = order.append
+    visited = {root}
+    add = visited.add
+    # Each stack entry is a node and an iterator over the parents not yet looked at.
+    stack = [(root, iter(() if root in stop else root.parents))]
+    push = stack.append
+    while stack:
+        node, parents = stack[-1]
+        for parent in parents:
+            if parent not in visited:
+                add(parent)
+                if parent.parents and not (stop and parent in stop):
+                    push((parent, iter(parent.parents)))
+                    break
+                append(parent)  # a leaf (or a stop node) is finished at once
+        else:
+            stack.pop()
+            append(node)
+    return order

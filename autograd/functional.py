@@ -8,7 +8,10 @@ number becomes a new leaf. A Value (as when ``grad`` is called inside another ``
 ``identity`` node whose parent is that Value, so the derivative is taken with respect to this
 call's variable only, while the result stays connected to the outer graph. With a Value among the
 arguments the backward pass itself is recorded (each local derivative rebuilt as Values from the op
-table), so its results are Values that an outer ``grad`` can differentiate again.
+table), so its results are Values that an outer ``grad`` can differentiate again. The same holds
+when the arguments are plain numbers but ``f`` closes over a variable of an enclosing ``grad``
+(``grad(lambda x: x * grad(lambda y: x * y)(1.0))``): the inner result depends on ``x``, so it is a
+Value, or the outer derivative would be wrong. Otherwise plain numbers in give floats out.
 
 >>> f = lambda x: x ** 4
 >>> grad(f)(2.0), grad(grad(f))(2.0), grad(grad(grad(f)))(2.0)
@@ -17,6 +20,7 @@ table), so its results are Values that an outer ``grad`` can differentiate again
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Callable, Sequence
 from typing import Any
 
@@ -34,6 +38,26 @@ from .engine import (
 __all__ = ["grad", "value_and_grad", "hessian", "backprop"]
 
 Argnums = int | tuple[int, ...]
+
+
+class _Active(threading.local):
+    """The variables of the ``grad`` calls now running on this thread, innermost last."""
+
+    def __init__(self) -> None:
+        self.levels: list[frozenset[Value]] = []
+
+
+_active = _Active()
+
+
+def _reaches_outer_variable(output: Value, own: Sequence[Value]) -> bool:
+    outer = [level for level in _active.levels if level]
+    if not outer:
+        return False
+    for node in topological_order(output, stop=own):
+        if any(node in level for level in outer):
+            return True
+    return False
 
 
 def backprop(output: Value, wrt: Sequence[Value], create_graph: bool = False) -> list[Any]:
@@ -131,8 +155,14 @@ def value_and_grad(
         _mode.enabled = True  # asking for a gradient means recording, even inside no_grad()
         try:
             variables, nested = _variables(args)
-            out = _output(f(*variables))
-            ds = backprop(out, [variables[i] for i in nums], create_graph=nested)
+            _active.levels.append(frozenset(variables))
+            try:
+                out = _output(f(*variables))
+            finally:
+                _active.levels.pop()
+            wrt = [variables[i] for i in nums]
+            nested = nested or _reaches_outer_variable(out, wrt)
+            ds = backprop(out, wrt, create_graph=nested)
         finally:
             _mode.enabled = saved
         value = out if nested else out.data
@@ -180,7 +210,11 @@ def hessian(f: Callable[..., Any]) -> Callable[..., list[list[float]]]:
         _mode.enabled = True
         try:
             variables, _ = _variables(plain)
-            out = _output(f(*variables))
+            _active.levels.append(frozenset(variables))
+            try:
+                out = _output(f(*variables))
+            finally:
+                _active.levels.pop()
             first = backprop(out, variables, create_graph=True)
             rows = []
             for d in first:
