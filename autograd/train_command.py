@@ -1,0 +1,277 @@
+"""``autograd train``: make a 2-D dataset, train an MLP on it, report loss and accuracy.
+
+Progress is one line rewritten in place on a terminal, and a line every tenth of the run when the
+output is a file or a pipe. ``--save`` writes the model as JSON (``MLP.load`` or ``MLP.from_file``
+reads it back); ``--plot`` draws the decision boundary with matplotlib, an optional extra.
+"""
+
+from __future__ import annotations
+
+import argparse
+import math
+import os
+import sys
+import time
+from typing import Any, TextIO
+
+from . import data
+from .cli import UsageError
+from .nn import ACTIVATIONS, MLP
+from .optim import SGD, Adam, LinearDecay, Optimizer
+from .training import MATPLOTLIB_HINT, evaluate, fit, plot_decision_boundary
+
+DATASETS = ("moons", "circles", "xor", "blobs")
+
+
+# --- argument types: each raises ArgumentTypeError, which argparse turns into a usage error ----
+
+
+def _positive_int(text: str) -> int:
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"expected a positive integer, got {text!r}") from None
+    if value < 1:
+        raise argparse.ArgumentTypeError(f"expected a positive integer, got {text!r}")
+    return value
+
+
+def _count(text: str) -> int:
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"expected an integer >= 0, got {text!r}") from None
+    if value < 0:
+        raise argparse.ArgumentTypeError(f"expected an integer >= 0, got {text!r}")
+    return value
+
+
+def _non_negative(text: str) -> float:
+    try:
+        value = float(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"expected a number >= 0, got {text!r}") from None
+    if not math.isfinite(value) or value < 0.0:
+        raise argparse.ArgumentTypeError(f"expected a finite number >= 0, got {text!r}")
+    return value
+
+
+def _positive(text: str) -> float:
+    value = _non_negative(text)
+    if value == 0.0:
+        raise argparse.ArgumentTypeError(f"expected a number > 0, got {text!r}")
+    return value
+
+
+def _fraction(text: str) -> float:
+    value = _non_negative(text)
+    if value >= 1.0:
+        raise argparse.ArgumentTypeError(f"expected a fraction in [0, 1), got {text!r}")
+    return value
+
+
+def _hidden(text: str) -> list[int]:
+    parts = [part.strip() for part in text.split(",")]
+    try:
+        sizes = [int(part) for part in parts]
+    except ValueError:
+        sizes = []
+    if not sizes or any(size < 1 for size in sizes):
+        raise argparse.ArgumentTypeError(
+            f"expected comma-separated positive layer sizes such as 16,16, got {text!r}"
+        )
+    return sizes
+
+
+def add_parser(subparsers: Any) -> None:
+    """Adds the ``train`` subcommand to the command line."""
+    parser = subparsers.add_parser(
+        "train",
+        help="train a small MLP on a 2-D toy dataset",
+        description="Train a multi-layer perceptron on a 2-D toy dataset with the scalar "
+                    "autograd engine, then print the final loss and the train and test accuracy.",
+        formatter_class=argparse.ArgumentDefaultsHelpFormatter,
+    )
+    add = parser.add_argument
+    group = parser.add_argument_group("data")
+    group.add_argument("--dataset", choices=DATASETS, default="moons", help="which dataset")
+    group.add_argument("--samples", type=_positive_int, default=200, metavar="N",
+                       help="number of samples")
+    group.add_argument("--noise", type=_non_negative, default=0.1,
+                       help="standard deviation of the Gaussian noise (blobs: of each cluster)")
+    group.add_argument("--factor", type=_fraction, default=0.5,
+                       help="circles: radius of the inner circle")
+    group.add_argument("--centers", type=_positive_int, default=3, metavar="K",
+                       help="blobs: number of clusters (classes)")
+    group.add_argument("--test-size", type=_fraction, default=0.25, metavar="FRACTION",
+                       help="fraction of the samples held out for testing (0: none)")
+    group = parser.add_argument_group("model")
+    group.add_argument("--hidden", type=_hidden, default="16,16", metavar="SIZES",
+                       help="hidden layer sizes, comma-separated")
+    group.add_argument("--activation", choices=[a for a in ACTIVATIONS if a != "linear"],
+                       default="relu", help="activation of the hidden layers")
+    group.add_argument("--loss", choices=("auto", "hinge", "bce", "cross_entropy"),
+                       default="auto",
+                       help="auto: hinge for two classes, cross_entropy for more")
+    group = parser.add_argument_group("optimization")
+    group.add_argument("--optimizer", choices=("adam", "sgd"), default="adam")
+    group.add_argument("--lr", type=_positive, default=0.05, help="learning rate")
+    group.add_argument("--lr-end", type=_non_negative, default=None, metavar="LR",
+                       help="decay the learning rate linearly to this by the last step "
+                            "(None: keep it constant)")
+    group.add_argument("--momentum", type=_non_negative, default=0.9, help="sgd momentum")
+    group.add_argument("--l2", type=_non_negative, default=0.0, metavar="ALPHA",
+                       help="L2 penalty alpha * sum(p**2) added to the loss")
+    group.add_argument("--batch-size", type=_count, default=0, metavar="N",
+                       help="samples per step; 0: all of them (full batch), 1: per-sample SGD")
+    group.add_argument("--steps", type=_count, default=100, help="optimizer steps")
+    add("--seed", type=int, default=0, help="seed for the data, the weights and the batches")
+    add("--save", metavar="PATH", default=None, help="write the trained model as JSON")
+    add("--plot", metavar="PATH", default=None,
+        help="draw the decision boundary to an image file (needs matplotlib)")
+    parser.set_defaults(run=run)
+
+
+def _check_output(path: str, flag: str) -> None:
+    """Fails before training if ``path`` cannot be written (no directory, or a directory)."""
+    folder = os.path.dirname(os.path.abspath(path))
+    if not os.path.isdir(folder):
+        raise FileNotFoundError(f"{flag} {path}: directory {folder} does not exist")
+    if os.path.isdir(path):
+        raise IsADirectoryError(f"{flag} {path}: is a directory")
+
+
+def _plot_backend(path: str) -> None:
+    """Loads matplotlib (Agg backend) and checks that it can write ``path``'s format."""
+    try:
+        import matplotlib
+    except ImportError:
+        raise RuntimeError(MATPLOTLIB_HINT) from None
+    matplotlib.use("Agg")
+    from matplotlib.figure import Figure
+
+    suffix = os.path.splitext(path)[1].lstrip(".").lower()
+    formats = Figure().canvas.get_supported_filetypes()
+    if suffix not in formats:
+        raise UsageError(
+            f"autograd train: error: --plot {path}: unknown image format {suffix!r}; "
+            f"use one of {', '.join(sorted(formats))}"
+        )
+
+
+def _make_data(args: argparse.Namespace) -> data.Dataset:
+    n, noise, seed = args.samples, args.noise, args.seed
+    if args.dataset == "moons":
+        return data.make_moons(n, noise=noise, seed=seed)
+    if args.dataset == "circles":
+        return data.make_circles(n, noise=noise, factor=args.factor, seed=seed)
+    if args.dataset == "xor":
+        return data.make_xor(n, noise=noise, seed=seed)
+    return data.make_blobs(n, centers=args.centers, cluster_std=noise, seed=seed)
+
+
+class _Progress:
+    """A status line rewritten in place on a terminal; a line every tenth of the run otherwise."""
+
+    def __init__(self, steps: int, out: TextIO) -> None:
+        self.steps = steps
+        self.out = out
+        self.tty = out.isatty()
+        self.every = max(1, steps // 10)
+        self.width = len(str(steps))
+        self.shown = 0.0
+
+    def __call__(self, step: int, loss: float, acc: float) -> None:
+        line = (f"step {step:>{self.width}}/{self.steps}  loss {loss:.4f}  "
+                f"batch accuracy {acc:.1%}")
+        if self.tty:
+            now = time.perf_counter()
+            if now - self.shown >= 0.05 or step == self.steps:
+                self.shown = now
+                self.out.write("\r" + line + "\033[K")
+                if step == self.steps:
+                    self.out.write("\n")
+                self.out.flush()
+        elif step % self.every == 0 or step == self.steps:
+            self.out.write(line + "\n")
+            self.out.flush()
+
+
+def run(args: argparse.Namespace) -> int:
+    """Runs ``autograd train`` with parsed arguments; returns the exit code."""
+    out = sys.stdout
+    classes = args.centers if args.dataset == "blobs" else 2
+    loss = args.loss
+    if loss == "auto":
+        loss = "hinge" if classes == 2 else "cross_entropy"
+    if loss in ("hinge", "bce") and classes != 2:
+        raise UsageError(f"autograd train: error: --loss {loss} needs two classes; "
+                         f"blobs has {classes} (use --loss cross_entropy or --centers 2)")
+    if args.save:
+        _check_output(args.save, "--save")
+    if args.plot:
+        _check_output(args.plot, "--plot")
+        _plot_backend(args.plot)
+
+    X, y = _make_data(args)  # noqa: N806
+    if args.test_size > 0.0:
+        try:
+            X_train, X_test, y_train, y_test = data.train_test_split(  # noqa: N806
+                X, y, test_size=args.test_size, seed=args.seed)
+        except ValueError as err:
+            raise UsageError(f"autograd train: error: --test-size: {err}") from None
+    else:
+        X_train, X_test, y_train, y_test = X, [], y, []  # noqa: N806
+
+    outputs = 1 if loss in ("hinge", "bce") else classes
+    model = MLP(2, [*args.hidden, outputs], activation=args.activation, seed=args.seed)
+    optimizer: Optimizer
+    if args.optimizer == "adam":
+        optimizer = Adam(model.parameters(), lr=args.lr)
+    else:
+        optimizer = SGD(model.parameters(), lr=args.lr, momentum=args.momentum)
+    schedule = None
+    if args.lr_end is not None and args.steps > 0:
+        schedule = LinearDecay(optimizer, args.lr, args.lr_end, args.steps)
+    batch = "full batch" if args.batch_size == 0 or args.batch_size >= len(y_train) \
+        else f"batches of {args.batch_size}"
+    lr = f"lr {args.lr:g}" + (f" -> {args.lr_end:g}" if schedule else "")
+
+    print(f"data: {args.dataset}, {len(y)} samples, noise {args.noise:g}: "
+          f"{len(y_train)} train, {len(y_test)} test", file=out)
+    print(f"model: {model!r}, {len(model.parameters())} parameters, loss {loss}", file=out)
+    print(f"training: {args.optimizer}, {lr}, {args.steps} steps, {batch}", file=out)
+    out.flush()
+
+    start = time.perf_counter()
+    fit(model, X_train, y_train, optimizer, args.steps, loss=loss, batch_size=args.batch_size,
+        l2=args.l2, schedule=schedule, seed=args.seed, callback=_Progress(args.steps, out))
+    elapsed = time.perf_counter() - start
+
+    train_loss, train_acc = evaluate(model, X_train, y_train, loss)
+    print(f"final loss {train_loss:.4f} (train, {loss})", file=out)
+    print(f"train accuracy {train_acc:.1%} ({round(train_acc * len(y_train))}/{len(y_train)})",
+          file=out)
+    if y_test:
+        _, test_acc = evaluate(model, X_test, y_test, loss)
+        print(f"test accuracy {test_acc:.1%} ({round(test_acc * len(y_test))}/{len(y_test)})",
+              file=out)
+    print(f"trained in {elapsed:.1f} s", file=out)
+
+    if args.save:
+        model.save(args.save)
+        print(f"saved the model to {args.save}", file=out)
+    if args.plot:
+        from matplotlib.figure import Figure
+
+        figure = Figure(figsize=(5, 5))
+        ax = figure.add_subplot()
+        title = f"{args.dataset}: train {train_acc:.1%}"
+        plot_decision_boundary(model, X_train, y_train, ax=ax, title=title)
+        if X_test:
+            ax.scatter([p[0] for p in X_test], [p[1] for p in X_test], marker="x", c="k",
+                       s=20, linewidths=0.8, label="test")
+            ax.legend(loc="lower right")
+        figure.savefig(args.plot, dpi=100, bbox_inches="tight")
+        print(f"saved the decision boundary to {args.plot}", file=out)
+    return 0
