@@ -135,15 +135,17 @@ def _record_field(text: str) -> str:
 
 @dataclass
 class _Group:
+    """One box of a collapsed drawing: one use of a neuron, or one layer on one input."""
+
     name: str
     detail: str
-    params: list[Value]
+    nparams: int
     members: set[Value] = field(default_factory=set)
-    output: Value | None = None
+    outputs: list[Value] = field(default_factory=list)
 
 
-def _neuron_groups(module: Any, mode: str) -> list[tuple[str, str, list[list[Value]]]]:
-    """(name, activation, [params of each neuron]) per group, found by duck typing.
+def _neurons(module: Any) -> list[tuple[int, int, str, list[Value]]]:
+    """(layer number, neuron number, activation, parameters) for each neuron, by duck typing.
 
     Understands an object with ``layers`` (each with ``neurons``), one with ``neurons``, or a
     single neuron (anything with ``parameters()``).
@@ -159,77 +161,128 @@ def _neuron_groups(module: Any, mode: str) -> list[tuple[str, str, list[list[Val
             f"collapse needs module= an MLP, Layer or Neuron (with parameters()), "
             f"got {type(module).__name__}"
         )
-    groups: list[tuple[str, str, list[list[Value]]]] = []
+    found = []
     for li, layer in enumerate(layers, start=1):
         neurons = [module] if layer is None else list(layer.neurons)
-        if mode == "layer":
-            act = str(getattr(neurons[0], "activation", "")) if neurons else ""
-            groups.append((
-                f"layer {li}", f"{len(neurons)} neurons, {act}".rstrip(", "),
-                [list(n.parameters()) for n in neurons],
-            ))
-        else:
-            for ni, neuron in enumerate(neurons, start=1):
-                act = str(getattr(neuron, "activation", ""))
-                groups.append((f"neuron {li}.{ni}", act, [list(neuron.parameters())]))
-    return groups
+        for ni, neuron in enumerate(neurons, start=1):
+            act = str(getattr(neuron, "activation", ""))
+            found.append((li, ni, act, list(neuron.parameters())))
+    return found
 
 
 def _assign_groups(order: Sequence[Value], module: Any, mode: str) -> tuple[
-        list[_Group], dict[Value, int]]:
-    """Which nodes of the graph belong to which neuron (or layer).
+        list[_Group], dict[Value, int], set[Value]]:
+    """Which nodes of the graph belong to which box, and which parameters the boxes hide.
 
-    A neuron owns its parameters, every node that uses one of them directly (its ``w·x+b``, or
-    the products ``w_i * x_i``), the sums that gather only those, and one activation on top.
+    Each use of a neuron (one per sample it was applied to) is found from its parameters: the
+    nodes that use a parameter directly (its ``w·x+b`` node, or the products ``w_i * x_i``), the
+    sums that gather only those, and one activation on top. With ``mode="layer"`` the uses of a
+    layer's neurons on the same input make one box.
     """
-    specs = _neuron_groups(module, mode)
-    # Each neuron is a unit; a layer group is a union of units.
-    unit_group: list[int] = []
-    unit_params: list[list[Value]] = []
-    groups: list[_Group] = []
-    for gi, (name, detail, per_neuron) in enumerate(specs):
-        groups.append(_Group(name, detail, [p for ps in per_neuron for p in ps]))
-        for ps in per_neuron:
-            unit_group.append(gi)
-            unit_params.append(ps)
-    param_unit: dict[Value, int] = {}
-    for ui, ps in enumerate(unit_params):
-        for p in ps:
-            param_unit[p] = ui
-    unit_of: dict[Value, int] = dict(param_unit)
-    activated: set[Value] = set()
+    neurons = _neurons(module)
+    param_neuron: dict[Value, int] = {}
+    for k, (_, _, _, params) in enumerate(neurons):
+        for p in params:
+            param_neuron[p] = k
+    # Uses of neurons, merged with a small union-find when a sum gathers several pieces.
+    use_neuron: list[int] = []
+    merged: list[int] = []
+
+    def find(u: int) -> int:
+        while merged[u] != u:
+            merged[u] = merged[merged[u]]
+            u = merged[u]
+        return u
+
+    use_of: dict[Value, int] = {}
+    complete: set[int] = set()  # uses that already hold a whole neuron (w·x+b, or activated)
+    activated: set[int] = set()
+
+    def new_use(node: Value, k: int) -> None:
+        use_of[node] = len(use_neuron)
+        use_neuron.append(k)
+        merged.append(len(merged))
+        if node.op_name in ("wsum", "wsum_const"):
+            complete.add(use_of[node])
+
     for node in reversed(order):  # parents before users
-        if not node.parents or node in param_unit:
+        if not node.parents or node in param_neuron:
             continue
-        direct = {param_unit[p] for p in node.parents if p in param_unit}
-        if direct:
-            if len(direct) == 1:
-                unit_of[node] = direct.pop()
+        direct = {param_neuron[p] for p in node.parents if p in param_neuron}
+        if len(direct) > 1:
             continue
-        owners = {unit_of.get(p, -1) for p in node.parents}
-        if len(owners) != 1:
-            continue
-        owner = owners.pop()
-        if owner < 0:
-            continue
-        if node.op_name in _GATHER or (
-            node.op_name in _ACTIVATIONS and node.parents[0] not in activated
-        ):
-            unit_of[node] = owner
-            if node.op_name in _ACTIVATIONS:
-                activated.add(node)
-    group_of = {v: unit_group[u] for v, u in unit_of.items()}
+        others = [p for p in node.parents if p not in param_neuron]
+        pieces = {find(use_of[p]) for p in others if p in use_of}
+        owners = {use_neuron[u] for u in pieces}
+        joins = (all(p in use_of for p in others) and len(owners) == 1
+                 and (not direct or owners == direct))
+        if joins and node.op_name in _GATHER and not pieces & complete:
+            first = min(pieces)
+            for u in pieces:
+                merged[u] = first
+            use_of[node] = first
+        elif direct:
+            new_use(node, direct.pop())
+        elif joins and node.op_name in _ACTIVATIONS and len(pieces) == 1 and not direct:
+            u = pieces.pop()
+            if u not in activated:
+                use_of[node] = u
+                activated.add(u)
+                complete.add(u)
     position = {v: i for i, v in enumerate(order)}
-    for v, gi in group_of.items():
+    # Members and inputs of each use, in a fixed order.
+    members: dict[int, list[Value]] = {}
+    for node in order:
+        if node in use_of:
+            members.setdefault(find(use_of[node]), []).append(node)
+    uses = sorted(members, key=lambda u: -position[members[u][-1]])  # inputs side first
+
+    def signature(u: int) -> tuple[Any, ...]:
+        """What a use of a neuron was applied to: its outside parents and constants."""
+        inside = set(members[u])
+        outside = sorted({position[p] for v in members[u] for p in v.parents
+                          if p not in inside and p not in param_neuron})
+        consts = tuple(v.constant for v in members[u] if isinstance(v.constant, tuple))
+        return (tuple(outside), consts)
+
+    groups: list[_Group] = []
+    group_of: dict[Value, int] = {}
+    box_of: dict[tuple[Any, ...], int] = {}
+    count: dict[tuple[int, ...], int] = {}
+    for u in uses:
+        li, ni, act, params = neurons[use_neuron[u]]
+        key: tuple[Any, ...] = (u,) if mode == "neuron" else (li, signature(u))
+        gi = box_of.get(key)
+        if gi is None:
+            gi = len(groups)
+            box_of[key] = gi
+            who = (li, ni) if mode == "neuron" else (li,)
+            count[who] = count.get(who, 0) + 1
+            if mode == "neuron":
+                groups.append(_Group(f"neuron {li}.{ni}", act, len(params)))
+            else:
+                layer_neurons = [n for n in neurons if n[0] == li]
+                groups.append(_Group(
+                    f"layer {li}", f"{len(layer_neurons)} neurons, {act}",
+                    sum(len(n[3]) for n in layer_neurons),
+                ))
+            groups[gi].name += f" #{count[who]}"
         g = groups[gi]
-        g.members.add(v)
-        if v.parents and v in position and (
-            g.output is None or position[v] < position[g.output]
-        ):
-            g.output = v
-    # Parameters that are not in this graph are simply absent from the drawing.
-    group_of = {v: gi for v, gi in group_of.items() if v in position}
-    return groups, group_of
+        g.members.update(members[u])
+        g.outputs.append(members[u][0])  # nearest the root: the neuron's output
+        for v in members[u]:
+            group_of[v] = gi
+    # Drop "#1" where a neuron or layer was used once.
+    for g in groups:
+        base = g.name.rsplit(" #", 1)[0]
+        if sum(1 for h in groups if h.name.rsplit(" #", 1)[0] == base) == 1:
+            g.name = base
+    # A parameter disappears into its box unless something outside the boxes uses it too.
+    hidden = {p for p in param_neuron if p in position}
+    for node in order:
+        if node not in group_of:
+            hidden.difference_update(node.parents)
+    return groups, group_of, hidden
 
 
 # ---------------------------------------------------------------------------------------------
@@ -294,14 +347,17 @@ def to_dot(
 
     groups: list[_Group] = []
     group_of: dict[Value, int] = {}
+    hidden: set[Value] = set()
     if collapse is not None:
-        groups, group_of = _assign_groups(order, module, collapse)
+        groups, group_of, hidden = _assign_groups(order, module, collapse)
 
     # Units: what gets one box. A value outside any group, or a whole group.
     unit_of: dict[Value, str] = {}
     units: list[str] = []
     seen_units: set[str] = set()
     for v in order:
+        if v in hidden:
+            continue
         key = f"g{group_of[v]}" if v in group_of else f"v{position[v]}"
         unit_of[v] = key
         if key not in seen_units:
@@ -340,7 +396,7 @@ def to_dot(
         return f"  {name} [{attrs}];"
 
     for v in reversed(order):
-        unit = unit_of[v]
+        unit = unit_of.get(v, "")
         if unit not in kept:
             continue
         i = position[v]
@@ -349,15 +405,18 @@ def to_dot(
                 continue
             drawn_groups.add(unit)
             g = groups[group_of[v]]
-            shown = g.output if g.output is not None else v
             fields = [_record_field(g.name)]
             if g.detail:
                 fields.append(_record_field(g.detail))
-            nparams = len([p for p in g.params if p in position])
-            fields.append(f"{nparams} params")
-            if collapse == "neuron":
-                fields.append(f"out {format_number(shown.data)}")
-                fields.append(f"grad {format_number(grad_of(shown))}")
+            fields.append(f"{g.nparams} params")
+            if len(g.outputs) == 1:
+                fields.append(f"out {format_number(g.outputs[0].data)}")
+                fields.append(f"grad {format_number(grad_of(g.outputs[0]))}")
+            elif len(g.outputs) <= 4:
+                outs = ", ".join(format_number(o.data) for o in g.outputs)
+                grads_shown = ", ".join(format_number(grad_of(o)) for o in g.outputs)
+                fields.append(f"out ({outs})")
+                fields.append(f"grad ({grads_shown})")
             attrs = (f"shape=record, style=\"rounded,filled\", fillcolor=\"#e8f0fe\", "
                      f"label=\"{{ {' | '.join(fields)} }}\"")
             node_lines.append(f"  {unit} [{attrs}];")
@@ -375,7 +434,9 @@ def to_dot(
             op_attrs += red
         node_lines.append(f"  {op_id} [{op_attrs}];")
         for parent, local in zip(v.parents, v.local_grads):
-            src = unit_of[parent]
+            src = unit_of.get(parent, "")
+            if parent in hidden:
+                continue
             if src not in kept:
                 if op_id not in needs_note:
                     needs_note.append(op_id)
@@ -394,7 +455,7 @@ def to_dot(
         for v in sorted((m for m in g.members if m in position), key=position.__getitem__,
                         reverse=True):
             for parent in v.parents:
-                if group_of.get(parent) == gi:
+                if group_of.get(parent) == gi or parent in hidden:
                     continue
                 src = unit_of[parent]
                 if src not in kept:
@@ -405,10 +466,10 @@ def to_dot(
                     sources[src].append(parent)
         for src, parents in sources.items():
             label = ""
-            if collapse == "neuron" and len(parents) == 1 and g.output is not None:
+            if len(parents) == 1 and len(g.outputs) == 1:
                 from .functional import backprop
 
-                (d,) = backprop(g.output, parents)
+                (d,) = backprop(g.outputs[0], parents)
                 label = f" [label={_quote(format_number(float(d)))}]"
             edge_lines.append(f"  {src} -> {unit}{label};")
 
