@@ -114,7 +114,8 @@ def add_parser(subparsers: Any) -> None:
                        default="auto",
                        help="auto: hinge for two classes, cross_entropy for more")
     group = parser.add_argument_group("optimization")
-    group.add_argument("--optimizer", choices=("adam", "sgd"), default="adam")
+    group.add_argument("--optimizer", choices=("adam", "sgd"), default="adam",
+                       help="the optimizer")
     group.add_argument("--lr", type=_positive, default=0.05, help="learning rate")
     group.add_argument("--lr-end", type=_non_negative, default=None, metavar="LR",
                        help="decay the learning rate linearly to this by the last step "
@@ -154,7 +155,7 @@ def _plot_backend(path: str) -> None:
     formats = Figure().canvas.get_supported_filetypes()
     if suffix not in formats:
         raise UsageError(
-            f"autograd train: error: --plot {path}: unknown image format {suffix!r}; "
+            f"autograd train: --plot {path}: unknown image format {suffix!r}; "
             f"use one of {', '.join(sorted(formats))}"
         )
 
@@ -205,7 +206,7 @@ def run(args: argparse.Namespace) -> int:
     if loss == "auto":
         loss = "hinge" if classes == 2 else "cross_entropy"
     if loss in ("hinge", "bce") and classes != 2:
-        raise UsageError(f"autograd train: error: --loss {loss} needs two classes; "
+        raise UsageError(f"autograd train: --loss {loss} needs two classes; "
                          f"blobs has {classes} (use --loss cross_entropy or --centers 2)")
     if args.save:
         _check_output(args.save, "--save")
@@ -219,7 +220,7 @@ def run(args: argparse.Namespace) -> int:
             X_train, X_test, y_train, y_test = data.train_test_split(  # noqa: N806
                 X, y, test_size=args.test_size, seed=args.seed)
         except ValueError as err:
-            raise UsageError(f"autograd train: error: --test-size: {err}") from None
+            raise UsageError(f"autograd train: --test-size: {err}") from None
     else:
         X_train, X_test, y_train, y_test = X, [], y, []  # noqa: N806
 
