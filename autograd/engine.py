@@ -31,7 +31,7 @@ import numbers
 import threading
 from collections.abc import Callable, Iterable, Sequence
 from types import TracebackType
-from typing import Any, TypeVar
+from typing import Any, SupportsFloat, TypeVar
 
 from . import ops
 from .ops import Op
@@ -164,7 +164,7 @@ class Value:
     _fn: Op | None
     _arg: Any
 
-    def __init__(self, data: float, label: str = "") -> None:
+    def __init__(self, data: SupportsFloat, label: str = "") -> None:
         if type(data) is not float:
             data = _as_float(data, "Value data")
         if type(label) is not str:

@@ -1,4 +1,4 @@
-"""Every op of the table, one at a time: reverse-mode partials against central finite differences."""
+"""Every op of the table, one at a time: partials against central finite differences."""
 
 from __future__ import annotations
 

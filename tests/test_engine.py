@@ -1,0 +1,407 @@
+"""Value and backward: the rules of the engine, one plain test each."""
+
+from __future__ import annotations
+
+import gc
+import math
+import threading
+import weakref
+from fractions import Fraction
+
+import pytest
+
+import autograd
+from autograd import Value, no_grad, topological_order
+
+
+def test_spec_example() -> None:
+    a = Value(2.0, label="a")
+    b = Value(-3.0, label="b")
+    c = a * b + b ** 2
+    assert c.data == 3.0
+    c.backward()
+    assert a.grad == -3.0
+    assert b.grad == 2 * (-3.0) + 2.0
+
+
+def test_attributes_of_leaves_and_nodes() -> None:
+    a = Value(3, label="a")
+    assert type(a.data) is float and a.data == 3.0
+    assert a.grad == 0.0 and a.label == "a" and a.op == ""
+    assert a.parents == () and a.local_grads == ()
+    b = Value(4.0)
+    c = a * b
+    assert c.op == "*" and c.parents == (a, b) and c.local_grads == (4.0, 3.0)
+    assert isinstance(c.parents, tuple) and isinstance(c.local_grads, tuple)
+    d = a + 1
+    assert d.op == "+" and d.parents == (a,) and d.constant == 1.0
+
+
+def test_same_parent_twice_is_listed_twice() -> None:
+    a = Value(3.0)
+    b = a * a
+    assert b.parents == (a, a)
+    assert b.local_grads == (3.0, 3.0)
+    b.backward()
+    assert a.grad == 6.0
+
+
+@pytest.mark.parametrize("bad", ["3", None, True, False, 1 + 2j, [1.0], (1.0,), {}, b"1"])
+def test_value_refuses_non_real_data(bad: object) -> None:
+    with pytest.raises(TypeError, match=type(bad).__name__):
+        Value(bad)  # type: ignore[arg-type]
+
+
+def test_value_refuses_a_value_as_data() -> None:
+    with pytest.raises(TypeError, match="Value"):
+        Value(Value(1.0))
+
+
+def test_value_accepts_other_real_numbers() -> None:
+    assert Value(Fraction(1, 4)).data == 0.25
+    np = pytest.importorskip("numpy")
+    for x in (np.float64(1.5), np.float32(1.5), np.int64(3), np.int8(-2)):
+        v = Value(x)
+        assert type(v.data) is float and v.data == float(x)
+
+
+def test_label_must_be_a_string() -> None:
+    with pytest.raises(TypeError, match="label"):
+        Value(1.0, label=3)  # type: ignore[arg-type]
+
+
+def test_operators_with_numbers_on_either_side() -> None:
+    x = Value(2.0)
+    cases = {
+        "x + 3": (x + 3, 5.0, 1.0), "3 + x": (3 + x, 5.0, 1.0),
+        "x - 3": (x - 3, -1.0, 1.0), "3 - x": (3 - x, 1.0, -1.0),
+        "x * 3": (x * 3, 6.0, 3.0), "3 * x": (3 * x, 6.0, 3.0),
+        "x / 4": (x / 4, 0.5, 0.25), "4 / x": (4 / x, 2.0, -1.0),
+        "x ** 3": (x ** 3, 8.0, 12.0), "3 ** x": (3 ** x, 9.0, 9.0 * math.log(3.0)),
+        "-x": (-x, -2.0, -1.0), "abs(-x)": (abs(-x), 2.0, 1.0), "+x": (+x, 2.0, 1.0),
+    }
+    for text, (out, value, slope) in cases.items():
+        x.grad = 0.0
+        out.backward()
+        assert out.data == pytest.approx(value), text
+        assert x.grad == pytest.approx(slope), text
+
+
+def test_value_exponent() -> None:
+    x, y = Value(2.0), Value(3.0)
+    z = x ** y
+    z.backward()
+    assert z.data == 8.0
+    assert x.grad == pytest.approx(12.0)
+    assert y.grad == pytest.approx(8.0 * math.log(2.0))
+    with pytest.raises(ValueError, match=r"pow.*-2\.0"):
+        Value(-2.0) ** Value(2.0)
+
+
+def test_unsupported_operands_raise_type_error() -> None:
+    with pytest.raises(TypeError, match="str"):
+        Value(1.0) + "1"  # type: ignore[operator]
+    with pytest.raises(TypeError):
+        Value(1.0) * [1.0]  # type: ignore[operator]
+    with pytest.raises(TypeError):
+        Value(1.0) ** True
+
+
+def test_methods_and_their_values() -> None:
+    x = Value(0.5)
+    assert x.exp().data == math.exp(0.5)
+    assert x.log().data == math.log(0.5)
+    assert x.tanh().data == math.tanh(0.5)
+    assert x.sigmoid().data == 1 / (1 + math.exp(-0.5))
+    assert x.relu().data == 0.5 and (-x).relu().data == 0.0
+    assert x.sqrt().data == math.sqrt(0.5)
+    assert x.sin().data == math.sin(0.5) and x.cos().data == math.cos(0.5)
+    assert (-x).leaky_relu().data == -0.005 and (-x).leaky_relu(0.2).data == -0.1
+    assert x.softplus().data == pytest.approx(math.log1p(math.exp(0.5)))
+
+
+def test_float_repr_hash() -> None:
+    a = Value(2.5, label="a")
+    assert float(a) == 2.5
+    assert "2.5" in repr(a) and "grad" in repr(a)
+    b = Value(2.5)
+    assert a is not b and hash(a) != hash(b) and a != b
+    assert {a: 1, b: 2}[a] == 1
+    assert hash(a) == object.__hash__(a)
+
+
+def test_ordering_compares_data() -> None:
+    assert Value(1.0) < Value(2.0) and Value(2.0) >= 2 and Value(3.0) > 2.5
+    assert max([Value(1.0), Value(3.0), Value(2.0)]).data == 3.0
+
+
+def test_detach_makes_a_leaf() -> None:
+    x = Value(2.0)
+    y = (x * x).detach()
+    assert y.data == 4.0 and y.parents == () and y.op == ""
+    (y * x).backward()
+    assert x.grad == 4.0 and y.grad == 2.0
+
+
+def test_accumulation_over_shared_subexpressions() -> None:
+    a = Value(1.5)
+    b = a * 2.0          # db/da = 2
+    c = b + b            # dc/db = 2
+    d = c * b            # dd/db = c + b * 2
+    d.backward()
+    # d = 2b * b = 2 b^2 = 8 a^2: dd/da = 16 a
+    assert a.grad == pytest.approx(16 * 1.5)
+    assert b.grad == pytest.approx(4 * b.data)
+    assert c.grad == b.data
+    assert d.grad == 1.0
+
+
+def test_every_reached_node_gets_its_grad() -> None:
+    x = Value(0.3)
+    h = (x * 2).tanh()
+    y = h * h + 1
+    y.backward()
+    for node in topological_order(y):
+        assert node.grad != 0.0 or node is y
+    assert h.grad == pytest.approx(2 * h.data)
+
+
+def test_backward_twice_doubles_every_gradient() -> None:
+    a, b = Value(0.7), Value(-1.3)
+    shared = a * b
+    out = shared.tanh() + shared * a
+    out.backward()
+    once = {id(n): n.grad for n in topological_order(out)}
+    out.backward()
+    for node in topological_order(out):
+        assert node.grad == pytest.approx(2 * once[id(node)], rel=1e-12)
+
+
+def test_backward_after_a_partial_backward_adds_only_its_own_pass() -> None:
+    # A shared intermediate that already holds gradient must not send it again.
+    x = Value(2.0)
+    m = x * 3.0
+    m.backward()                 # x.grad = 3, m.grad = 1
+    out = m * m                  # d out / d m = 2m = 12
+    out.backward()
+    assert m.grad == 1.0 + 12.0
+    assert x.grad == 3.0 + 36.0
+
+
+def test_backward_seed_and_its_validation() -> None:
+    x = Value(2.0)
+    (x * x).backward(0.5)
+    assert x.grad == 2.0
+    with pytest.raises(TypeError, match="str"):
+        (x * x).backward("1")  # type: ignore[arg-type]
+
+
+def test_zero_grad_clears_the_graph() -> None:
+    x = Value(2.0)
+    y = (x * x).exp()
+    y.backward()
+    y.zero_grad()
+    assert all(n.grad == 0.0 for n in topological_order(y))
+
+
+def test_same_graph_same_order_same_floats() -> None:
+    def build() -> tuple[Value, list[Value]]:
+        xs = [Value(0.1 * i - 0.4) for i in range(9)]
+        acc = xs[0]
+        for i, x in enumerate(xs[1:]):
+            acc = (acc * x + xs[i // 2]).tanh() + x.sigmoid() * acc
+        return acc, xs
+
+    out1, xs1 = build()
+    out2, xs2 = build()
+    order1 = [n.op_name for n in topological_order(out1)]
+    order2 = [n.op_name for n in topological_order(out2)]
+    assert order1 == order2
+    out1.backward()
+    out2.backward()
+    assert [x.grad for x in xs1] == [x.grad for x in xs2]
+
+
+def test_topological_order_puts_users_before_parents() -> None:
+    a, b = Value(1.0), Value(2.0)
+    c = a * b
+    d = c + a
+    e = d * c
+    order = topological_order(e)
+    assert order[0] is e
+    position = {id(n): i for i, n in enumerate(order)}
+    for node in order:
+        for p in node.parents:
+            assert position[id(node)] < position[id(p)]
+    assert len(order) == 5
+
+
+def test_a_chain_of_a_million_nodes() -> None:
+    x = Value(1.0)
+    y = x
+    for _ in range(1_000_000):
+        y = y + 1.0
+    assert y.data == 1_000_001.0
+    y.backward()
+    assert x.grad == 1.0
+    del y  # freeing it must not overflow the C stack either
+
+
+def test_a_dropped_graph_is_freed_by_reference_counting_alone() -> None:
+    was_enabled = gc.isenabled()
+    gc.disable()
+    try:
+        x = Value(0.5)
+        y = x
+        for _ in range(1000):
+            y = (y * 1.01 + 0.1).tanh()
+        middle = topological_order(y)[500]
+        refs = [weakref.ref(y), weakref.ref(middle)]
+        y.backward()
+        del middle
+        del y
+        assert all(r() is None for r in refs)
+        # The leaf lives on: only the graph built on it is gone.
+        assert x.grad != 0.0
+    finally:
+        if was_enabled:
+            gc.enable()
+
+
+def test_no_cycles_in_nodes() -> None:
+    # gc.get_referents of a node are its fields: none of them leads back to the node.
+    x = Value(1.0)
+    y = (x * 2).exp()
+    for node in topological_order(y):
+        assert not any(r is node for p in node.parents for r in gc.get_referents(p))
+
+
+# --- no_grad -----------------------------------------------------------------------------------
+
+
+def test_no_grad_makes_leaves_and_restores() -> None:
+    x = Value(2.0)
+    with no_grad():
+        y = x * 3 + x.tanh()
+        assert not autograd.is_grad_enabled()
+    assert autograd.is_grad_enabled()
+    assert y.parents == () and y.op == "" and y.local_grads == ()
+    assert y.data == pytest.approx(6 + math.tanh(2.0))
+
+
+def test_no_grad_nests_and_survives_exceptions() -> None:
+    with no_grad():
+        with no_grad():
+            pass
+        assert not autograd.is_grad_enabled()
+        with autograd.enable_grad():
+            assert autograd.is_grad_enabled()
+            assert (Value(1.0) * 2).parents != ()
+        assert not autograd.is_grad_enabled()
+    assert autograd.is_grad_enabled()
+    with pytest.raises(RuntimeError), no_grad():
+        raise RuntimeError("boom")
+    assert autograd.is_grad_enabled()
+
+
+def test_no_grad_as_a_decorator() -> None:
+    @no_grad()
+    def update(v: Value) -> Value:
+        return v * 2
+
+    assert update(Value(1.0)).parents == ()
+    assert autograd.is_grad_enabled()
+
+
+def test_no_grad_is_per_thread() -> None:
+    inside = threading.Event()
+    checked = threading.Event()
+    seen: dict[str, object] = {}
+
+    def worker() -> None:
+        with no_grad():
+            inside.set()
+            checked.wait(5)
+            seen["worker"] = (Value(1.0) * 2).parents
+
+    t = threading.Thread(target=worker)
+    t.start()
+    assert inside.wait(5)
+    # The other thread is inside no_grad right now; this one still records.
+    seen["main"] = (Value(1.0) * 2).parents
+    checked.set()
+    t.join(5)
+    assert seen["worker"] == ()
+    assert len(seen["main"]) == 1  # type: ignore[arg-type]
+
+
+# --- errors --------------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("make", "error", "words"),
+    [
+        (lambda: Value(-1.0).log(), ValueError, ["log", "-1.0"]),
+        (lambda: Value(0.0).log(), ValueError, ["log", "0.0"]),
+        (lambda: Value(-4.0).sqrt(), ValueError, ["sqrt", "-4.0"]),
+        (lambda: Value(-8.0) ** 0.5, ValueError, ["pow", "-8.0", "0.5"]),
+        (lambda: Value(1.0) / 0, ZeroDivisionError, ["div", "0"]),
+        (lambda: Value(1.0) / Value(0.0), ZeroDivisionError, ["div", "0.0"]),
+        (lambda: 1.0 / Value(0.0), ZeroDivisionError, ["div", "0.0"]),
+        (lambda: Value(0.0) ** -1, ZeroDivisionError, ["pow", "0.0"]),
+        (lambda: Value(1000.0).exp(), OverflowError, ["exp", "1000.0"]),
+        (lambda: Value(-1.0) ** Value(0.5), ValueError, ["pow", "-1.0"]),
+    ],
+)
+def test_domain_errors_name_the_op_and_the_value(make, error, words) -> None:  # type: ignore[no-untyped-def]
+    with pytest.raises(error) as info:
+        make()
+    for word in words:
+        assert word in str(info.value)
+
+
+def test_stable_functions_stay_finite() -> None:
+    assert Value(1000.0).tanh().data == 1.0
+    assert Value(-1000.0).tanh().data == -1.0
+    assert Value(1000.0).sigmoid().data == 1.0
+    assert Value(-1000.0).sigmoid().data == 0.0
+    assert Value(1000.0).softplus().data == 1000.0
+    assert Value(-1000.0).softplus().data == 0.0
+    big = autograd.logsumexp([Value(1000.0), Value(1000.0)])
+    assert big.data == pytest.approx(1000.0 + math.log(2.0))
+    big.backward()
+    assert big.parents[0].grad == pytest.approx(0.5)
+    for v in (Value(1000.0).tanh(), Value(-1000.0).sigmoid(), Value(-1000.0).softplus()):
+        assert all(math.isfinite(g) for g in v.local_grads)
+
+
+def test_a_failed_op_leaves_its_inputs_unchanged() -> None:
+    x = Value(-1.0)
+    x.grad = 0.25
+    with pytest.raises(ValueError):
+        x.log()
+    assert x.data == -1.0 and x.grad == 0.25 and x.parents == ()
+
+
+# --- n-ary ops -----------------------------------------------------------------------------------
+
+
+def test_sum_and_dot_are_single_nodes() -> None:
+    xs = [Value(float(i)) for i in range(5)]
+    s = autograd.sum(xs)
+    assert s.data == 10.0 and s.parents == tuple(xs) and s.local_grads == (1.0,) * 5
+    ws = [Value(0.5), Value(-1.0)]
+    b = Value(0.25)
+    d = autograd.dot(ws, [2.0, 3.0], b)
+    assert d.data == 0.5 * 2.0 - 3.0 + 0.25
+    assert d.parents == (*ws, b) and d.local_grads == (2.0, 3.0, 1.0)
+    inputs = [Value(2.0), Value(3.0)]
+    e = autograd.dot(ws, inputs, b)
+    assert e.parents == (*ws, *inputs, b)
+    e.backward()
+    assert [w.grad for w in ws] == [2.0, 3.0] and [x.grad for x in inputs] == [0.5, -1.0]
+    with pytest.raises(ValueError, match="2 weights but 3 inputs"):
+        autograd.dot(ws, [1.0, 2.0, 3.0], b)
+    assert autograd.sum([]).data == 0.0
+    with pytest.raises(ValueError):
+        autograd.logsumexp([])
