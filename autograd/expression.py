@@ -235,15 +235,15 @@ def _fold(fn: str, *args: float) -> float:
     with no_grad():
         x = Value(args[0])
         if fn in _BINOPS.values():
-            y = args[1]
-            result = {"+": x + y, "-": x - y, "*": x * y, "/": x / y, "**": x ** y}[fn]
+            result = _binop(fn, x, args[1])
+            assert isinstance(result, Value)
         elif fn == "neg":
             result = -x
         elif fn == "leaky_relu" and len(args) == 2:
             result = x.leaky_relu(args[1])
         else:
             result = getattr(x, fn)()
-    return result.data
+    return float(result.data)
 
 
 def _binop(symbol: str, x: Value | float, y: Value | float) -> Value | float:
