@@ -96,7 +96,9 @@ def op_text(node: Value) -> str:
     name = node.op_name
     if not name:
         return ""
-    op = ops.OPS[name]
+    op = ops.OPS.get(name)
+    if op is None:  # an op made outside the table (e.g. a test's deliberately wrong one)
+        return node.op
     c = node.constant
     if op.arity == ops.UNARY_CONST:
         shown = format_number(float(c))
@@ -426,7 +428,8 @@ def to_dot(
             continue
         op_id = f"o{i}"
         op_attrs = f"shape=ellipse, label={_quote(op_text(v))}"
-        maths = ops.OPS[v.op_name].maths
+        table_op = ops.OPS.get(v.op_name)
+        maths = table_op.maths if table_op is not None else ""
         if maths:
             op_attrs += f", tooltip={_quote(maths)}"
         hl = highlight is v
