@@ -49,8 +49,8 @@ def _rng(seed: object) -> random.Random:
 
 
 def _linspace(start: float, stop: float, n: int, endpoint: bool = True) -> list[float]:
-    if n == 1:
-        return [start]
+    if n <= 1:
+        return [start] * n
     step = (stop - start) / (n - 1 if endpoint else n)
     return [start + i * step for i in range(n)]
 

@@ -345,7 +345,7 @@ def test_from_file_needs_mlp(tmp_path):
 
 
 def test_spec_example_reaches_full_accuracy():
-    X, y = make_moons(n_samples=100, noise=0.1, seed=0)     # lists; labels 0/1
+    X, y = make_moons(n_samples=100, noise=0.1, seed=0)  # noqa: N806 (the SPEC snippet)
     model = MLP(2, [16, 16, 1], activation="relu", seed=0)   # last layer linear
     opt = Adam(model.parameters(), lr=0.05)
     for _step in range(100):

@@ -1,5 +1,6 @@
 """Tests for autograd.optim: SGD and Adam step for step against torch.optim, and LinearDecay."""
 
+import itertools
 import math
 import random
 
@@ -129,7 +130,7 @@ def test_linear_decay():
         schedule.step()
     assert seen[50] == pytest.approx(0.55)
     assert seen[100] == pytest.approx(0.1) and seen[149] == pytest.approx(0.1)
-    assert all(a >= b for a, b in zip(seen, seen[1:]))
+    assert all(a >= b for a, b in itertools.pairwise(seen))
 
 
 def test_linear_decay_matches_torch_linear_lr():
