@@ -1,0 +1,112 @@
+"""End-to-end tests of ``python -m autograd train``, each in a subprocess."""
+# mypy: disallow-untyped-defs=False, disallow-incomplete-defs=False, disallow-untyped-calls=False
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from autograd.nn import MLP
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def run(*args, cwd, code=None):
+    env = dict(os.environ)
+    env["PYTHONPATH"] = os.pathsep.join([str(ROOT), env.get("PYTHONPATH", "")])
+    command = [sys.executable, "-m", "autograd", *args] if code is None \
+        else [sys.executable, "-c", code, *args]
+    return subprocess.run(command, cwd=cwd, env=env, capture_output=True, text=True,
+                          timeout=120)
+
+
+def _percent(stdout, which):
+    line = next(line for line in stdout.splitlines() if line.startswith(f"{which} accuracy"))
+    return float(line.split()[2].rstrip("%"))
+
+
+def test_train_moons_save_and_load(tmp_path):
+    result = run("train", "--dataset", "moons", "--hidden", "8,8", "--steps", "60",
+                 "--samples", "80", "--seed", "0", "--save", "model.json", cwd=tmp_path)
+    assert result.returncode == 0, result.stderr
+    out = result.stdout
+    assert "final loss" in out
+    assert _percent(out, "train") >= 95.0 and _percent(out, "test") >= 85.0
+    # not a terminal: a line every tenth of the run, no carriage returns
+    assert "\r" not in out
+    assert sum(line.startswith("step ") for line in out.splitlines()) == 10
+    model = MLP.from_file(tmp_path / "model.json")
+    assert model.nouts == [8, 8, 1]
+    same = MLP(2, [8, 8, 1], seed=99).load(tmp_path / "model.json")
+    assert same.state_dict() == model.state_dict()
+    assert json.loads((tmp_path / "model.json").read_text())["format"] == "autograd.nn"
+
+
+def test_train_defaults_reach_97_percent(tmp_path):
+    result = run("train", cwd=tmp_path)
+    assert result.returncode == 0, result.stderr
+    assert _percent(result.stdout, "train") >= 97.0
+    assert _percent(result.stdout, "test") >= 97.0
+
+
+def test_plot_writes_png(tmp_path):
+    pytest.importorskip("matplotlib")
+    result = run("train", "--steps", "5", "--samples", "40", "--hidden", "4",
+                 "--plot", "boundary.png", cwd=tmp_path)
+    assert result.returncode == 0, result.stderr
+    assert (tmp_path / "boundary.png").read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
+
+
+def test_other_options_run(tmp_path):
+    result = run("train", "--dataset", "blobs", "--centers", "4", "--optimizer", "sgd",
+                 "--batch-size", "1", "--steps", "30", "--lr-end", "0.001", "--l2", "1e-4",
+                 "--samples", "40", "--hidden", "4", "--test-size", "0", cwd=tmp_path)
+    assert result.returncode == 0, result.stderr
+    assert "cross_entropy" in result.stdout and "test accuracy" not in result.stdout
+    result = run("train", "--dataset", "xor", "--loss", "bce", "--activation", "tanh",
+                 "--steps", "5", "--samples", "40", cwd=tmp_path)
+    assert result.returncode == 0, result.stderr
+
+
+def test_help_shows_defaults(tmp_path):
+    result = run("train", "--help", cwd=tmp_path)
+    assert result.returncode == 0
+    text = " ".join(result.stdout.split())
+    for default in ("(default: moons)", "(default: 16,16)", "(default: 100)", "(default: 0)",
+                    "(default: adam)", "(default: 0.05)", "(default: relu)"):
+        assert default in text
+
+
+@pytest.mark.parametrize("args", [
+    ["--steps", "-1"], ["--steps", "ten"], ["--hidden", "16,x"], ["--hidden", ""],
+    ["--dataset", "spiral"], ["--optimizer", "rmsprop"], ["--lr", "0"], ["--lr", "nan"],
+    ["--test-size", "1.5"], ["--samples", "0"], ["--activation", "linear"], ["--bogus"],
+    ["--dataset", "blobs", "--loss", "hinge"], ["--samples", "1"], ["--plot", "b.xyz"],
+])
+def test_usage_errors_exit_2(tmp_path, args):
+    result = run("train", *args, cwd=tmp_path)
+    assert result.returncode == 2
+    assert len(result.stderr.strip().splitlines()) == 1
+    assert "Traceback" not in result.stderr
+
+
+@pytest.mark.parametrize("flag", ["--save", "--plot"])
+def test_bad_paths_exit_1_before_training(tmp_path, flag):
+    result = run("train", flag, str(tmp_path / "missing" / "out.png"), cwd=tmp_path)
+    assert result.returncode == 1
+    assert result.stderr.count("\n") == 1 and "does not exist" in result.stderr
+    assert "step" not in result.stdout  # refused before training
+    result = run("train", flag, str(tmp_path), "--steps", "1", cwd=tmp_path)
+    assert result.returncode == 1 and "is a directory" in result.stderr
+
+
+def test_plot_without_matplotlib(tmp_path):
+    code = ("import sys; sys.modules['matplotlib'] = None; from autograd.cli import main; "
+            "raise SystemExit(main(sys.argv[1:]))")
+    result = run("train", "--plot", "b.png", cwd=tmp_path, code=code)
+    assert result.returncode == 1
+    assert result.stderr.count("\n") == 1
+    assert 'pip install "scalar-autograd[plot]"' in result.stderr
