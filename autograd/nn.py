@@ -199,7 +199,14 @@ class Module:
     # --- files ---------------------------------------------------------------------------------
 
     def save(self, path: str | os.PathLike[str]) -> None:
-        """Writes the module to ``path`` as JSON: a small header, the architecture, the state."""
+        """Writes the module to ``path`` as JSON: a small header, the architecture, the state.
+
+        A parameter that is nan or infinite (training diverged) cannot be saved: ``ValueError``
+        naming it, and no file is written.
+        """
+        for name, p in self.named_parameters():
+            if not math.isfinite(p.data):
+                raise ValueError(f"cannot save: parameter {name!r} is {p.data!r}")
         document = {
             "format": FORMAT,
             "version": FORMAT_VERSION,

@@ -355,3 +355,11 @@ def test_spec_example_reaches_full_accuracy():
         opt.zero_grad(); loss.backward(); opt.step()  # noqa: E702
     correct = sum((model(x).data > 0) == (t == 1) for x, t in zip(X, y))
     assert correct == len(X)
+
+
+def test_save_refuses_non_finite_parameters(tmp_path):
+    n = Neuron(2, seed=0)
+    n.w[1].data = float("nan")
+    with pytest.raises(ValueError, match="'w.1' is nan"):
+        n.save(tmp_path / "n.json")
+    assert not (tmp_path / "n.json").exists()
