@@ -360,6 +360,6 @@ def test_spec_example_reaches_full_accuracy():
 def test_save_refuses_non_finite_parameters(tmp_path):
     n = Neuron(2, seed=0)
     n.w[1].data = float("nan")
-    with pytest.raises(ValueError, match="'w.1' is nan"):
+    with pytest.raises(ValueError, match=r"'w\.1' is nan"):
         n.save(tmp_path / "n.json")
     assert not (tmp_path / "n.json").exists()
