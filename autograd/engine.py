@@ -26,10 +26,12 @@ has no reference cycles: when the last reference to its output goes, reference c
 
 from __future__ import annotations
 
+import builtins
 import gc
 import numbers
 import threading
 from collections.abc import Callable, Iterable, Sequence
+from math import isfinite
 from types import TracebackType
 from typing import Any, SupportsFloat, TypeVar
 
@@ -341,7 +343,12 @@ class Value:
         self.grad = seed
         for node in reversed(order):
             g = node.grad
-            for parent, local in zip(node.parents, node.local_grads):
+            local_grads = node.local_grads
+            # A node with no gradient sends 0 * local = 0 to each parent: skip it, unless a local
+            # derivative is inf or nan (then 0 * local is nan, and PyTorch would send that).
+            if g == 0.0 and isfinite(_builtin_sum(local_grads)):
+                continue
+            for parent, local in zip(node.parents, local_grads):
                 parent.grad += local * g
         if carried:
             for node, old in zip(order, earlier):
@@ -359,6 +366,7 @@ class Value:
 # ---------------------------------------------------------------------------------------------
 
 _new = object.__new__
+_builtin_sum = builtins.sum  # this module defines its own ``sum`` (of Values) below
 
 
 def _leaf(data: float) -> Value:
@@ -511,16 +519,48 @@ def dot(weights: Sequence[Value], inputs: Sequence[Value | Number], bias: Value)
     """``sum(w_i * x_i) + bias`` as one node, the core of a neuron.
 
     Inputs that are plain numbers (data) become constants of the node rather than parents.
+
+    >>> w, b = [Value(0.5), Value(-1.0)], Value(0.25)
+    >>> dot(w, [2.0, 3.0], b).data
+    -1.75
     """
-    if len(weights) != len(inputs):
-        raise ValueError(
-            f"dot: {len(weights)} weights but {len(inputs)} inputs; they must match"
-        )
+    n = len(weights)
+    if len(inputs) != n:
+        raise ValueError(f"dot: {n} weights but {len(inputs)} inputs; they must match")
+    # The two common cases, all inputs Values or all floats, take a short path: a neuron calls
+    # this once per sample. Anything unusual falls through to the careful path below.
+    try:
+        if n and type(inputs[0]) is Value:
+            parents = (*weights, *inputs, bias)
+            data = [v.data for v in parents]
+            out = _wsum_forward(data)
+            return _node(out, parents, _wsum_partials(data, out), _WSUM, None)
+        if set(map(type, inputs)) <= {float}:
+            parents = (*weights, bias)
+            data = [v.data for v in parents]
+            consts = tuple(inputs)
+            out = _wsum_const_forward(data, consts)
+            local = _wsum_const_partials(data, consts, out)
+            return _node(out, parents, local, _WSUM_CONST, consts)  # type: ignore[arg-type]
+    except (AttributeError, TypeError):
+        pass
+    return _dot_checked(weights, inputs, bias)
+
+
+_WSUM = ops.WSUM
+_WSUM_CONST = ops.WSUM_CONST
+_wsum_forward = _WSUM.forward
+_wsum_partials = _WSUM.partials
+_wsum_const_forward = _WSUM_CONST.forward
+_wsum_const_partials = _WSUM_CONST.partials
+
+
+def _dot_checked(weights: Sequence[Value], inputs: Sequence[Value | Number], bias: Value
+                 ) -> Value:
+    """``dot`` for mixed or unusual inputs, checking every argument's type."""
     ws = tuple(weights)
-    if not all(isinstance(w, Value) for w in ws) or not isinstance(bias, Value):
+    if not isinstance(bias, Value) or not all(isinstance(w, Value) for w in ws):
         raise TypeError("dot: weights and bias must be Values")
-    if all(isinstance(x, Value) for x in inputs):
-        return _nary(ops.WSUM, (*ws, *inputs, bias))  # type: ignore[arg-type]
     if not any(isinstance(x, Value) for x in inputs):
         consts = tuple(_as_float(x, "dot input") for x in inputs)
         return _nary(ops.WSUM_CONST, (*ws, bias), consts)

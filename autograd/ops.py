@@ -32,6 +32,7 @@ Kinks follow PyTorch: relu'(0) = 0, abs'(0) = 0, leaky_relu'(0) = slope, and sqr
 from __future__ import annotations
 
 import math
+import operator
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Any
@@ -184,7 +185,7 @@ def _logsumexp_partials(xs: Sequence[Any], out: Any) -> tuple[Any, ...]:
 def _wsum(xs: Sequence[float]) -> float:
     # parents are (w_1..w_n, x_1..x_n, b): sum_i w_i x_i + b
     n = (len(xs) - 1) // 2
-    return math.fsum([w * x for w, x in zip(xs[:n], xs[n:2 * n])]) + xs[-1]
+    return sum(map(operator.mul, xs[:n], xs[n:2 * n])) + xs[-1]
 
 
 def _wsum_partials(xs: Sequence[Any], out: Any) -> tuple[Any, ...]:
@@ -195,7 +196,7 @@ def _wsum_partials(xs: Sequence[Any], out: Any) -> tuple[Any, ...]:
 
 def _wsum_const(ws: Sequence[float], cs: Sequence[float]) -> float:
     # parents are (w_1..w_n, b); the inputs x_i are the constants cs
-    return math.fsum([w * x for w, x in zip(ws, cs)]) + ws[-1]
+    return sum(map(operator.mul, ws, cs)) + ws[-1]
 
 
 def _wsum_const_partials(ws: Sequence[Any], cs: Sequence[float], out: Any) -> tuple[Any, ...]:

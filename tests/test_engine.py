@@ -405,3 +405,16 @@ def test_sum_and_dot_are_single_nodes() -> None:
     assert autograd.sum([]).data == 0.0
     with pytest.raises(ValueError):
         autograd.logsumexp([])
+
+
+def test_zero_gradient_times_an_infinite_local_derivative_is_nan_as_in_pytorch() -> None:
+    # Backward skips nodes whose gradient is 0, but not when that would hide 0 * inf = nan.
+    x = Value(0.0)
+    y = x.sqrt()                 # local derivative inf
+    (y * 0.0).backward()         # y.grad = 0
+    assert y.grad == 0.0
+    assert math.isnan(x.grad)
+    a = Value(-1.0)
+    b = a.relu()                 # local derivative 0: a.grad stays 0.0
+    (b * 3.0).backward()
+    assert a.grad == 0.0 and b.grad == 3.0
