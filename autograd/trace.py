@@ -14,7 +14,7 @@ same pass on the side, into a dictionary, and keeps a record of every step; it n
 >>> print(t)
 step | node | op | upstream dL/dnode | parent: local derivative -> contribution
    1 | c    | *  | 1                 | a: -3 -> -3; b: 2 -> 2
-final gradients: c = 1, b = 2, a = -3
+gradients of the leaves: a = -3, b = 2
 >>> t.grads[a], a.grad
 (-3.0, 0.0)
 """
@@ -102,9 +102,9 @@ class BackwardTrace:
         for r in [header, *rows]:
             cells = [r[0].rjust(widths[0])] + [r[i].ljust(widths[i]) for i in (1, 2, 3)]
             lines.append(" | ".join([*cells, r[4]]))
-        final = ", ".join(f"{self.name(v)} = {format_number(g)}"
-                          for v, g in self.grads.items())
-        lines.append(f"final gradients: {final}")
+        leaves = sorted((v for v in self.grads if not v.parents), key=self.name)
+        final = ", ".join(f"{self.name(v)} = {format_number(self.grads[v])}" for v in leaves)
+        lines.append(f"gradients of the leaves: {final}")
         return "\n".join(lines)
 
     def _repr_markdown_(self) -> str:

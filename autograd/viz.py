@@ -16,19 +16,20 @@ The drawing is the chain rule laid out flat:
 ``grad`` of the value the op made.
 
 >>> from autograd import Value
->>> a, b = Value(2.0, label="a"), Value(-3.0, label="b")
->>> c = a * b
->>> c.label = "c"
+>>> a = Value(2.0, label="a")
+>>> c = (a * 3) ** 2
 >>> print(to_dot(c))  # doctest: +ELLIPSIS
 digraph autograd {
   rankdir=LR;
   ...
   v2 [shape=record, label="{ a | data 2 | grad 0 }"];
-  v1 [shape=record, label="{ b | data -3 | grad 0 }"];
-  v0 [shape=record, label="{ c | data -6 | grad 0 }"];
-  o0 [shape=ellipse, label="*", tooltip="d/dx = y, d/dy = x"];
-  v2 -> o0 [label="-3"];
-  v1 -> o0 [label="2"];
+  v1 [shape=record, label="{ data 6 | grad 0 }"];
+  o1 [shape=ellipse, label="* 3", tooltip="x * c: d/dx = c"];
+  v0 [shape=record, label="{ data 36 | grad 0 }"];
+  o0 [shape=ellipse, label="** 2", tooltip="x ** c: d/dx = c x**(c-1)"];
+  v2 -> o1 [label="3"];
+  o1 -> v1;
+  v1 -> o0 [label="12"];
   o0 -> v0;
 }
 """
