@@ -531,7 +531,7 @@ def dot(weights: Sequence[Value], inputs: Sequence[Value | Number], bias: Value)
     # this once per sample. Anything unusual falls through to the careful path below.
     try:
         if n and type(inputs[0]) is Value:
-            parents = (*weights, *inputs, bias)
+            parents: tuple[Value, ...] = (*weights, *inputs, bias)  # type: ignore[arg-type]
             data = [v.data for v in parents]
             out = _wsum_forward(data)
             return _node(out, parents, _wsum_partials(data, out), _WSUM, None)
@@ -541,7 +541,7 @@ def dot(weights: Sequence[Value], inputs: Sequence[Value | Number], bias: Value)
             consts = tuple(inputs)
             out = _wsum_const_forward(data, consts)
             local = _wsum_const_partials(data, consts, out)
-            return _node(out, parents, local, _WSUM_CONST, consts)  # type: ignore[arg-type]
+            return _node(out, parents, local, _WSUM_CONST, consts)
     except (AttributeError, TypeError):
         pass
     return _dot_checked(weights, inputs, bias)

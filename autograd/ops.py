@@ -185,7 +185,8 @@ def _logsumexp_partials(xs: Sequence[Any], out: Any) -> tuple[Any, ...]:
 def _wsum(xs: Sequence[float]) -> float:
     # parents are (w_1..w_n, x_1..x_n, b): sum_i w_i x_i + b
     n = (len(xs) - 1) // 2
-    return sum(map(operator.mul, xs[:n], xs[n:2 * n])) + xs[-1]
+    total: float = sum(map(operator.mul, xs[:n], xs[n:2 * n]))
+    return total + xs[-1]
 
 
 def _wsum_partials(xs: Sequence[Any], out: Any) -> tuple[Any, ...]:
@@ -196,7 +197,8 @@ def _wsum_partials(xs: Sequence[Any], out: Any) -> tuple[Any, ...]:
 
 def _wsum_const(ws: Sequence[float], cs: Sequence[float]) -> float:
     # parents are (w_1..w_n, b); the inputs x_i are the constants cs
-    return sum(map(operator.mul, ws, cs)) + ws[-1]
+    total: float = sum(map(operator.mul, ws, cs))
+    return total + ws[-1]
 
 
 def _wsum_const_partials(ws: Sequence[Any], cs: Sequence[float], out: Any) -> tuple[Any, ...]:
