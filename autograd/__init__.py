@@ -8,6 +8,9 @@
 (3.0, -3.0, -4.0)
 """
 
+# The submodules of the public contract come with ``import autograd`` (``autograd.testing``,
+# which needs hypothesis, is imported on demand).
+from . import data, nn, optim, trace, viz
 from .engine import (
     Value,
     dot,
@@ -25,6 +28,11 @@ from .gradcheck import GradcheckError, gradcheck
 __version__ = "0.1.0"
 
 __all__ = [
+    "data",
+    "nn",
+    "optim",
+    "trace",
+    "viz",
     "Value",
     "no_grad",
     "enable_grad",
