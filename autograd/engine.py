@@ -331,10 +331,14 @@ class Value:
         zeroing adds its own contribution once more, as in PyTorch.
         """
         seed = _as_float(grad, "backward grad")
-        order = _postorder(self)
-        # During the pass each node's .grad holds only this pass's gradient. If earlier passes left
-        # gradients behind, they are set aside first and added back at the end, so that no node
-        # re-sends gradient it received before.
+        if not self.parents:
+            self.grad += seed
+            return
+        # Only inner nodes send gradient; leaves just receive it, straight into their .grad.
+        order = _postorder(self, leaves=False)
+        # During the pass an inner node's .grad holds only this pass's gradient. If earlier
+        # passes left gradients behind, they are set aside first and added back at the end, so
+        # that no node re-sends gradient it received before.
         earlier = [node.grad for node in order]
         carried = any(earlier)
         if carried:
@@ -584,9 +588,11 @@ def topological_order(root: Value, stop: Iterable[Value] = ()) -> list[Value]:
     return order
 
 
-def _postorder(root: Value, stop: frozenset[Value] = frozenset()) -> list[Value]:
+def _postorder(root: Value, stop: frozenset[Value] = frozenset(), leaves: bool = True
+               ) -> list[Value]:
     """Depth-first search from ``root`` with an explicit stack (never recursion): each node is
-    appended after all of its parents, so the list ends with ``root``.
+    appended after all of its parents, so the list ends with ``root``. With ``leaves=False``
+    the leaves are left out (backward needs only the nodes that send gradient).
 
     The search makes a few small containers per node and no reference cycles, so the cyclic
     garbage collector is paused meanwhile: on a deep graph it would otherwise scan the whole
@@ -596,10 +602,31 @@ def _postorder(root: Value, stop: frozenset[Value] = frozenset()) -> list[Value]
     if paused:
         gc.disable()
     try:
-        return _search(root, stop)
+        return _search(root, stop) if leaves else _search_inner(root)
     finally:
         if paused:
             gc.enable()
+
+
+def _search_inner(root: Value) -> list[Value]:
+    # The same walk as ``_search`` without leaves, which are most of the edges of a network.
+    order: list[Value] = []
+    append = order.append
+    visited = {root}
+    add = visited.add
+    stack = [(root, iter(root.parents))]
+    push = stack.append
+    while stack:
+        node, parents = stack[-1]
+        for parent in parents:
+            if parent.parents and parent not in visited:
+                add(parent)
+                push((parent, iter(parent.parents)))
+                break
+        else:
+            stack.pop()
+            append(node)
+    return order
 
 
 def _search(root: Value, stop: frozenset[Value]) -> list[Value]:

@@ -12,8 +12,9 @@ Each entry says four things about one operation:
 A rule is written once and works on two kinds of argument. With floats it gives the numbers that
 a node stores in ``local_grads`` when it is made. With Values (the inputs as graph nodes and
 ``out`` as the node itself) it builds the derivative as a new graph, which is how
-``grad(grad(f))`` works. Rules therefore use only arithmetic and the helpers ``_log``, ``_sin``,
-``_cos`` and ``_exp`` below, which accept either kind.
+``grad(grad(f))`` works. Rules therefore use only arithmetic, comparisons (a Value compares
+by its number) and the helpers ``_log``, ``_sin``, ``_cos`` and ``_exp`` below, which accept
+either kind.
 
 Arity:
 
@@ -80,17 +81,9 @@ def _cos(x: Any) -> Any:
     return math.cos(x) if type(x) is float else x.cos()
 
 
-def _step(x: Any, below: float, at_zero: float) -> float:
-    """1.0 for x > 0, ``below`` for x < 0, ``at_zero`` at 0: a kink's derivative, a constant."""
-    v = float(x)
-    if v > 0.0:
-        return 1.0
-    return below if v < 0.0 else at_zero
-
-
 def _sign(x: Any) -> float:
-    v = float(x)
-    return 1.0 if v > 0.0 else (-1.0 if v < 0.0 else 0.0)
+    # a kink's derivative is a constant: 1.0, -1.0, or 0.0 at the kink itself
+    return 1.0 if x > 0.0 else (-1.0 if x < 0.0 else 0.0)
 
 
 # ---------------------------------------------------------------------------------------------
@@ -255,8 +248,8 @@ RPOW_CONST = _declare(Op("rpow_const", "**", UNARY_CONST, _rpow_const, _rpow_con
                          domain="c > 0, or x an integer",
                          maths="c ** x: d/dx = c**x log(c) = out log(c)"))
 LEAKY_RELU = _declare(Op("leaky_relu", "leaky_relu", UNARY_CONST,
-                         lambda x, c: x if x > 0.0 else c * x,
-                         lambda x, c, out: (_step(x, c, c),),
+                         lambda x, c: c * x if x <= 0.0 else x,  # nan stays nan
+                         lambda x, c, out: (1.0 if x > 0.0 else c,),
                          maths="d/dx = 1 if x > 0 else slope (slope at 0, as in PyTorch)"))
 
 # --- functions of one Value ------------------------------------------------------------------
@@ -271,8 +264,8 @@ TANH = _declare(Op("tanh", "tanh", UNARY, math.tanh, lambda x, out: (1.0 - out *
                    maths="d/dx = 1 - tanh(x)**2 = 1 - out**2"))
 SIGMOID = _declare(Op("sigmoid", "sigmoid", UNARY, _sigmoid,
                       lambda x, out: (out * (1.0 - out),), maths="d/dx = out (1 - out)"))
-RELU = _declare(Op("relu", "relu", UNARY, lambda x: x if x > 0.0 else 0.0,
-                   lambda x, out: (_step(x, 0.0, 0.0),),
+RELU = _declare(Op("relu", "relu", UNARY, lambda x: 0.0 if x <= 0.0 else x,  # nan stays nan
+                   lambda x, out: (1.0 if x > 0.0 else 0.0,),
                    maths="d/dx = 1 if x > 0 else 0 (0 at 0, as in PyTorch)"))
 SQRT = _declare(Op("sqrt", "sqrt", UNARY, math.sqrt, _sqrt_partials, domain="x >= 0",
                    maths="d/dx = 1 / (2 sqrt(x)) = 0.5/out; inf at 0"))

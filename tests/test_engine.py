@@ -418,3 +418,10 @@ def test_zero_gradient_times_an_infinite_local_derivative_is_nan_as_in_pytorch()
     b = a.relu()                 # local derivative 0: a.grad stays 0.0
     (b * 3.0).backward()
     assert a.grad == 0.0 and b.grad == 3.0
+
+
+def test_backward_from_a_leaf() -> None:
+    x = Value(3.0)
+    x.backward()
+    x.backward(2.0)
+    assert x.grad == 3.0
