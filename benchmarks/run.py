@@ -426,19 +426,27 @@ def render_markdown(results: dict[str, Any]) -> str:
         lines.append("")
     if results["steady"]:
         lines += [
-            "W5: training steps under tracemalloc (slower than W1 for every engine alike): peak "
-            "traced memory (torch: plus glibc's heap) and median step time, first window against "
-            "last window.",
+            "W5: training steps, first window against last window: peak traced memory in each "
+            "window (tracemalloc runs during the windows only; torch: plus glibc's heap), objects "
+            "tracked by the cyclic collector and resident set size after each window, and median "
+            "step time (the windows run under tracemalloc, so slower than W1).",
             "",
             "| engine | steps | peak, first window | peak, last window | ratio "
+            "| tracked objects, first / end | RSS MiB, first / end "
             "| step, first window | step, last window | ratio |",
-            "| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: |",
+            "| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |",
         ]
         for name, s in results["steady"].items():
+            rss0, rss1 = s.get("rss_kib_after_first_window"), s.get("rss_kib_end")
+            rss = (f"{rss0 / 1024:.0f} / {rss1 / 1024:.0f}"
+                   if rss0 is not None and rss1 is not None else "n/a")
             lines.append(
                 f"| {name} | {s['steps']:,} (window {s['window']}) "
                 f"| {_bytes(s['peak_first_bytes'])} | {_bytes(s['peak_last_bytes'])} "
-                f"| {_ratio(s['peak_ratio'])} | {_fmt_time(s['step_time_first'])} "
+                f"| {_ratio(s['peak_ratio'])} "
+                f"| {s['tracked_objects_after_first_window']:,} / "
+                f"{s['tracked_objects_at_end']:,} | {rss} "
+                f"| {_fmt_time(s['step_time_first'])} "
                 f"| {_fmt_time(s['step_time_last'])} | {_ratio(s['step_time_ratio'])} |"
             )
         lines.append("")
