@@ -19,7 +19,9 @@ import random
 from collections.abc import Sequence
 from typing import TypeVar
 
-__all__ = ["make_moons", "make_circles", "make_xor", "make_blobs", "train_test_split"]
+__all__ = [
+    "make_moons", "make_circles", "make_xor", "make_blobs", "train_test_split", "random_state",
+]
 
 Point = list[float]
 Dataset = tuple[list[Point], list[int]]
@@ -40,7 +42,9 @@ def _non_negative(x: object, name: str) -> float:
     return float(x)
 
 
-def _rng(seed: object) -> random.Random:
+def random_state(seed: object) -> random.Random:
+    """The generator every seeded function of autograd draws from: ``random.Random(seed)``, or a
+    freshly seeded one for ``seed=None``; never the global generator."""
     if seed is None:
         return random.Random()
     if isinstance(seed, bool) or not isinstance(seed, numbers.Integral):
@@ -74,7 +78,7 @@ def make_moons(n_samples: int = 100, noise: float = 0.0, seed: int | None = None
     """
     n = _n_samples(n_samples)
     sd = _non_negative(noise, "noise")
-    rng = _rng(seed)
+    rng = random_state(seed)
     n_out = n // 2
     n_in = n - n_out
     points = [[math.cos(t), math.sin(t)] for t in _linspace(0.0, math.pi, n_out)]
@@ -95,7 +99,7 @@ def make_circles(n_samples: int = 100, noise: float = 0.0, factor: float = 0.8,
     if isinstance(factor, bool) or not isinstance(factor, numbers.Real) \
             or not 0.0 <= float(factor) < 1.0:
         raise ValueError(f"factor must be a number in [0, 1), got {factor!r}")
-    rng = _rng(seed)
+    rng = random_state(seed)
     n_out = n // 2
     n_in = n - n_out
     f = float(factor)
@@ -117,7 +121,7 @@ def make_xor(n_samples: int = 100, noise: float = 0.0, seed: int | None = None) 
     """
     n = _n_samples(n_samples)
     sd = _non_negative(noise, "noise")
-    rng = _rng(seed)
+    rng = random_state(seed)
     points = [[rng.uniform(-1.0, 1.0), rng.uniform(-1.0, 1.0)] for _ in range(n)]
     labels = [int((x0 > 0.0) != (x1 > 0.0)) for x0, x1 in points]
     return _finish(points, labels, sd, rng)
@@ -136,7 +140,7 @@ def make_blobs(n_samples: int = 100, centers: int | Sequence[Sequence[float]] = 
     """
     n = _n_samples(n_samples)
     sd = _non_negative(cluster_std, "cluster_std")
-    rng = _rng(seed)
+    rng = random_state(seed)
     if isinstance(centers, numbers.Integral) and not isinstance(centers, bool):
         if centers < 1:
             raise ValueError(f"centers must be a positive integer or a list, got {centers!r}")
@@ -190,6 +194,6 @@ def train_test_split(X: Sequence[T], y: Sequence[L], test_size: float = 0.25,  #
             "both the train and the test part need at least one"
         )
     order = list(range(n))
-    _rng(seed).shuffle(order)
+    random_state(seed).shuffle(order)
     test, train = order[:n_test], order[n_test:]
     return [X[i] for i in train], [X[i] for i in test], [y[i] for i in train], [y[i] for i in test]

@@ -132,6 +132,15 @@ def _output(result: Any) -> Value:
         ) from None
 
 
+def _call(f: Callable[..., Any], variables: list[Value]) -> Value:
+    """``f(*variables)`` as a Value, with the variables known as this thread's innermost level."""
+    _active.levels.append(frozenset(variables))
+    try:
+        return _output(f(*variables))
+    finally:
+        _active.levels.pop()
+
+
 def _result(d: Any, nested: bool) -> Any:
     if nested:
         return d if isinstance(d, Value) else _leaf(float(d))
@@ -155,11 +164,7 @@ def value_and_grad(
         _mode.enabled = True  # asking for a gradient means recording, even inside no_grad()
         try:
             variables, nested = _variables(args)
-            _active.levels.append(frozenset(variables))
-            try:
-                out = _output(f(*variables))
-            finally:
-                _active.levels.pop()
+            out = _call(f, variables)
             wrt = [variables[i] for i in nums]
             nested = nested or _reaches_outer_variable(out, wrt)
             ds = backprop(out, wrt, create_graph=nested)
@@ -210,11 +215,7 @@ def hessian(f: Callable[..., Any]) -> Callable[..., list[list[float]]]:
         _mode.enabled = True
         try:
             variables, _ = _variables(plain)
-            _active.levels.append(frozenset(variables))
-            try:
-                out = _output(f(*variables))
-            finally:
-                _active.levels.pop()
+            out = _call(f, variables)
             first = backprop(out, variables, create_graph=True)
             rows = []
             for d in first:

@@ -34,10 +34,10 @@ import json
 import math
 import numbers
 import os
-import random
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from typing import Any, cast
 
+from .data import random_state
 from .engine import Value, dot, logsumexp
 from .engine import sum as vsum
 
@@ -76,14 +76,6 @@ def _count(value: object, what: str) -> int:
     if isinstance(value, bool) or not isinstance(value, numbers.Integral) or int(value) < 1:
         raise ValueError(f"{what} must be a positive integer, got {value!r}")
     return int(value)
-
-
-def _rng(seed: object) -> random.Random:
-    if seed is None:
-        return random.Random()
-    if isinstance(seed, bool) or not isinstance(seed, numbers.Integral):
-        raise TypeError(f"seed must be an int or None, got {type(seed).__name__}: {seed!r}")
-    return random.Random(int(seed))
 
 
 def _inputs(x: object, nin: int, who: str) -> Input:
@@ -298,7 +290,7 @@ class Neuron(Module):
         self.nin = _count(nin, "nin")
         self._act, k = _activation(activation)
         self.activation = activation
-        rng = _rng(seed)
+        rng = random_state(seed)
         a = math.sqrt(k / self.nin)
         self.w = [Value(rng.uniform(-a, a)) for _ in range(self.nin)]
         self.b = Value(0.0)
@@ -334,7 +326,7 @@ class Layer(Module):
         self.nout = _count(nout, "nout")
         self._act, _ = _activation(activation)
         self.activation = activation
-        rng = _rng(seed)
+        rng = random_state(seed)
         self.neurons = [Neuron(self.nin, activation, seed=rng.getrandbits(64))
                         for _ in range(self.nout)]
 
@@ -381,7 +373,7 @@ class MLP(Module):
         _activation(activation)
         self.nouts = sizes
         self.activation = activation
-        rng = _rng(seed)
+        rng = random_state(seed)
         fan_in = [self.nin, *sizes[:-1]]
         acts = [activation] * (len(sizes) - 1) + ["linear"]
         self.layers = [Layer(i, o, a, seed=rng.getrandbits(64))
