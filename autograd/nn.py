@@ -514,8 +514,11 @@ def softmax(values: Sequence[Scalar]) -> list[Value]:
     vals = [_as_value(v, "softmax") for v in _as_list(values, "softmax", "values")]
     if not vals:
         raise ValueError("softmax: needs at least one value")
-    lse = logsumexp(vals)
-    return [(v - lse).exp() for v in vals]
+    # Shifting by the largest value (a constant) changes nothing but keeps exp from overflowing.
+    top = max(v.data for v in vals)
+    exps = [(v - top).exp() for v in vals]
+    total = vsum(exps)
+    return [e / total for e in exps]
 
 
 def cross_entropy(logits: Sequence[Scalar] | Sequence[Sequence[Scalar]],
