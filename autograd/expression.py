@@ -31,6 +31,7 @@ from __future__ import annotations
 
 import ast
 import math
+import operator
 from collections.abc import Mapping
 from typing import Any
 
@@ -249,15 +250,15 @@ def _fold(fn: str, *args: float) -> float:
 def _binop(symbol: str, x: Value | float, y: Value | float) -> Value | float:
     if not isinstance(x, Value) and not isinstance(y, Value):
         return _fold(symbol, x, y)
-    if symbol == "+":
-        return x + y
-    if symbol == "-":
-        return x - y
-    if symbol == "*":
-        return x * y
-    if symbol == "/":
-        return x / y
-    return x ** y
+    result: Value = _APPLY[symbol](x, y)
+    return result
+
+
+# Each binary operator applied through Value's own operators (numbers on either side work).
+_APPLY: dict[str, Any] = {
+    "+": operator.add, "-": operator.sub, "*": operator.mul, "/": operator.truediv,
+    "**": operator.pow,
+}
 
 
 def _build(root: ast.expr, inputs: dict[str, Value], source: str) -> Value | float:

@@ -26,34 +26,30 @@ DATASETS = ("moons", "circles", "xor", "blobs")
 # --- argument types: each raises ArgumentTypeError, which argparse turns into a usage error ----
 
 
-def _positive_int(text: str) -> int:
+def _parsed(text: str, convert: Any, ok: Any, what: str) -> Any:
     try:
-        value = int(text)
+        value = convert(text)
     except ValueError:
-        raise argparse.ArgumentTypeError(f"expected a positive integer, got {text!r}") from None
-    if value < 1:
-        raise argparse.ArgumentTypeError(f"expected a positive integer, got {text!r}")
+        raise argparse.ArgumentTypeError(f"expected {what}, got {text!r}") from None
+    if not ok(value):
+        raise argparse.ArgumentTypeError(f"expected {what}, got {text!r}")
     return value
+
+
+def _positive_int(text: str) -> int:
+    result: int = _parsed(text, int, lambda v: v >= 1, "a positive integer")
+    return result
 
 
 def _count(text: str) -> int:
-    try:
-        value = int(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"expected an integer >= 0, got {text!r}") from None
-    if value < 0:
-        raise argparse.ArgumentTypeError(f"expected an integer >= 0, got {text!r}")
-    return value
+    result: int = _parsed(text, int, lambda v: v >= 0, "an integer >= 0")
+    return result
 
 
 def _non_negative(text: str) -> float:
-    try:
-        value = float(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"expected a number >= 0, got {text!r}") from None
-    if not math.isfinite(value) or value < 0.0:
-        raise argparse.ArgumentTypeError(f"expected a finite number >= 0, got {text!r}")
-    return value
+    result: float = _parsed(text, float, lambda v: math.isfinite(v) and v >= 0.0,
+                            "a finite number >= 0")
+    return result
 
 
 def _positive(text: str) -> float:

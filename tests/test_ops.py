@@ -38,14 +38,21 @@ def _central_difference(op: ops.Op, inputs: list[float], extra: tuple[object, ..
     return (_forward(op, up, extra) - _forward(op, down, extra)) / (up[i] - down[i])
 
 
-@pytest.mark.parametrize("name", sorted(OP_DOMAINS))
-@given(data=st.data())
-def test_partials_match_finite_differences(name: str, data: st.DataObject) -> None:
+def _draw_case(name: str, data: st.DataObject
+               ) -> tuple[ops.Op, tuple[float, ...], list[float], tuple[object, ...], list[Value],
+                          Value]:
+    """An op, its drawn arguments split into inputs and the rest, leaves for them, the node."""
     op = ops.OPS[name]
     args = data.draw(OP_DOMAINS[name](1e-3), label="args")
     inputs, extra = op_arguments(op, args)
     leaves = [Value(x) for x in inputs]
-    out = call_op(op, leaves, extra)
+    return op, args, inputs, extra, leaves, call_op(op, leaves, extra)
+
+
+@pytest.mark.parametrize("name", sorted(OP_DOMAINS))
+@given(data=st.data())
+def test_partials_match_finite_differences(name: str, data: st.DataObject) -> None:
+    op, args, inputs, extra, leaves, out = _draw_case(name, data)
     assert out.op_name == name
     assert len(out.local_grads) == len(out.parents)
     for i, leaf in enumerate(leaves):
@@ -61,10 +68,7 @@ def test_partials_match_finite_differences(name: str, data: st.DataObject) -> No
 @given(data=st.data())
 def test_rules_give_the_same_numbers_on_values(name: str, data: st.DataObject) -> None:
     # The rule run on Values (for higher order) agrees with the floats stored in the node.
-    op = ops.OPS[name]
-    args = data.draw(OP_DOMAINS[name](1e-3), label="args")
-    inputs, extra = op_arguments(op, args)
-    out = call_op(op, [Value(x) for x in inputs], extra)
+    out = _draw_case(name, data)[5]
     rebuilt = partials_as_values(out)
     assert len(rebuilt) == len(out.local_grads)
     for r, g in zip(rebuilt, out.local_grads):
@@ -74,11 +78,7 @@ def test_rules_give_the_same_numbers_on_values(name: str, data: st.DataObject) -
 @pytest.mark.parametrize("name", sorted(OP_DOMAINS))
 @given(data=st.data())
 def test_backward_of_one_op_gives_its_partials(name: str, data: st.DataObject) -> None:
-    op = ops.OPS[name]
-    args = data.draw(OP_DOMAINS[name](1e-3), label="args")
-    inputs, extra = op_arguments(op, args)
-    leaves = [Value(x) for x in inputs]
-    out = call_op(op, leaves, extra)
+    leaves, out = _draw_case(name, data)[4:]
     out.backward(2.0)
     for leaf, local in zip(leaves, out.local_grads):
         assert leaf.grad == 2.0 * local
