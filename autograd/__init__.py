@@ -11,6 +11,8 @@
 # The submodules of the public contract come with ``import autograd`` (``autograd.testing``,
 # which needs hypothesis, is imported on demand).
 from . import data, nn, optim, trace, viz
+from .collector import gc_paused
+from .compiler import compile
 from .engine import (
     Value,
     dot,
@@ -47,4 +49,6 @@ __all__ = [
     "dot",
     "logsumexp",
     "explain",
+    "compile",
+    "gc_paused",
 ]

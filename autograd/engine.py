@@ -118,6 +118,28 @@ class enable_grad(_SetGradMode):  # noqa: N801
 
 
 # ---------------------------------------------------------------------------------------------
+# Tracing: ``autograd.compile`` records the comparisons of Values taken while it runs ``f``.
+# ---------------------------------------------------------------------------------------------
+
+
+class _Tracing(threading.local):
+    def __init__(self) -> None:
+        self.record: Callable[[Value, str, Any, bool], None] | None = None
+
+
+_tracing = _Tracing()
+
+
+def _compared(a: Value, op: str, b: Any, result: bool) -> bool:
+    """Every comparison of a Value passes its outcome through here (``a op b`` is ``result``);
+    while :func:`autograd.compile` traces, it records the comparison as a guard."""
+    record = _tracing.record
+    if record is not None:
+        record(a, op, b, result)
+    return result
+
+
+# ---------------------------------------------------------------------------------------------
 # Value
 # ---------------------------------------------------------------------------------------------
 
@@ -211,16 +233,20 @@ class Value:
     # Values hash and compare for equality by identity (the defaults), so they can be dict keys.
     # Ordering compares the numbers, like comparing 0-d tensors.
     def __lt__(self, other: Value | Number) -> bool:
-        return self.data < (other.data if isinstance(other, Value) else other)
+        return _compared(self, "<", other, self.data < (
+            other.data if isinstance(other, Value) else other))
 
     def __le__(self, other: Value | Number) -> bool:
-        return self.data <= (other.data if isinstance(other, Value) else other)
+        return _compared(self, "<=", other, self.data <= (
+            other.data if isinstance(other, Value) else other))
 
     def __gt__(self, other: Value | Number) -> bool:
-        return self.data > (other.data if isinstance(other, Value) else other)
+        return _compared(self, ">", other, self.data > (
+            other.data if isinstance(other, Value) else other))
 
     def __ge__(self, other: Value | Number) -> bool:
-        return self.data >= (other.data if isinstance(other, Value) else other)
+        return _compared(self, ">=", other, self.data >= (
+            other.data if isinstance(other, Value) else other))
 
     def detach(self) -> Value:
         """A new leaf with the same number: gradients stop here."""
