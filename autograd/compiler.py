@@ -316,6 +316,9 @@ def _bin(op: str, a: object, b: object) -> Expr:
             return right
         if _is_const(right, 1.0):
             return left
+        # -1.0 * x is -x exactly
+        if type(left) is Const and left.value == -1.0:
+            return Neg(right)
     return Bin(op, left, right)
 
 
@@ -932,6 +935,11 @@ class _Writer:
         return "\n".join(lines) + "\n"
 
 
+#: The most names one folded expression may read: long chains of single-use temporaries (a sum
+#: folded left, a chain of tanh) stay lines of their own, readable and shallow.
+_FOLD_LIMIT = 40
+
+
 def _fold(body: list[Stmt], protected: set[str]) -> tuple[list[Stmt], dict[str, Expr]]:
     """Writes each temporary that is used once in place of its name (single-use lines fold)."""
     defined: dict[str, int] = {}
@@ -949,11 +957,16 @@ def _fold(body: list[Stmt], protected: set[str]) -> tuple[list[Stmt], dict[str, 
         elif kind == "+=":
             redefined.add(target)
     inline: dict[str, Expr] = {}
+    size: dict[str, int] = {}  # how big a name's expression is once written in place
     for name, i in defined.items():
+        expr = body[i][3]
+        n = sum(size.get(used, 1) for used in _names_in(expr)) + 1
         if (name in redefined or name in protected or uses.get(name, 0) != 1
-                or body[use_at[name]][1] < body[i][1] or use_at[name] < i):
+                or body[use_at[name]][1] < body[i][1] or use_at[name] < i
+                or n > _FOLD_LIMIT):
             continue
-        inline[name] = body[i][3]
+        inline[name] = expr
+        size[name] = n
     kept = [st for st in body if not (st[0] == "=" and st[2] in inline)]
     return kept, inline
 

@@ -122,6 +122,9 @@ def add_parser(subparsers: Any) -> None:
     group.add_argument("--batch-size", type=_count, default=0, metavar="N",
                        help="samples per step; 0: all of them (full batch), 1: per-sample SGD")
     group.add_argument("--steps", type=_count, default=100, help="optimizer steps")
+    group.add_argument("--compile", action="store_true",
+                       help="compute the loss and gradient through autograd.compile "
+                            "(same losses, faster)")
     add("--seed", type=int, default=0, help="seed for the data, the weights and the batches")
     add("--save", metavar="PATH", default=None, help="write the trained model as JSON")
     add("--plot", metavar="PATH", default=None,
@@ -242,7 +245,8 @@ def run(args: argparse.Namespace) -> int:
 
     start = time.perf_counter()
     fit(model, X_train, y_train, optimizer, args.steps, loss=loss, batch_size=args.batch_size,
-        l2=args.l2, schedule=schedule, seed=args.seed, callback=_Progress(args.steps, out))
+        l2=args.l2, schedule=schedule, seed=args.seed, callback=_Progress(args.steps, out),
+        compile=args.compile)
     elapsed = time.perf_counter() - start
 
     train_loss, train_acc = evaluate(model, X_train, y_train, loss)

@@ -184,12 +184,21 @@ def _cases(workloads: Sequence[str], config: Config) -> list[Case]:
 
 
 def _skip_reason(case: Case, engine: str, config: Config) -> str | None:
+    if engine == "compiled" and case.nodes > _compile_cap():
+        return (f"compiled skipped on {case.label}: {case.nodes:,} nodes, over the "
+                f"{_compile_cap():,}-node cap of one autograd.compile trace")
     limit = config.micrograd_chain_max
     if case.workload == "chain" and engine == "micrograd" and case.size > limit:
         return (f"micrograd skipped at N={case.size:,}: 5 nodes per step at about 1 kB each "
                 f"would need ~{5 * case.size * 1.1 / 1e6:.1f} GB and its recursive sort a "
                 f"{3 * case.size:,}-deep recursion; measured up to N={limit:,}")
     return None
+
+
+def _compile_cap() -> int:
+    from autograd.compiler import MAX_NODES
+
+    return MAX_NODES
 
 
 def _runs_for(case: Case, engine: str, config: Config) -> int:
@@ -210,6 +219,9 @@ def _prepare(case: Case, ad: Adapter, config: Config, data: dict[str, Any]) -> A
         return run_mlp
     if case.workload == "chain":
         n = case.size
+        warm = getattr(ad, "warm_chain", None)  # the compiled engine compiles here, untimed
+        if warm is not None:
+            warm(CHAIN_X0, n)
         return lambda: ad.chain(CHAIN_X0, n)
     mode = "fold" if " fold " in case.label else "tree"
     inputs = ad.wide_inputs(*data["wide"])
@@ -283,6 +295,8 @@ def run_benchmarks(adapters: Sequence[Adapter], workloads: Sequence[str],
     memory: dict[str, Any] = {}
     if "memory" in workloads:
         for ad in adapters:
+            if ad.name in ("compiled", "paused"):
+                continue  # their graphs are autograd's (compiled code is not a graph)
             say(f"W4 memory, chain N={config.memory_n:,}: {ad.name} ...")
             memory[ad.name] = graph_memory(ad, config.memory_n)
 
@@ -518,6 +532,52 @@ def target_check(results: dict[str, Any]) -> list[str]:
         r = st["peak_ratio"]
         out.append(f"W5 peak memory of the last window within 10% of the first: {r:.3f}x after "
                    f"{st['steps']:,} steps, {verdict(r <= 1.10)}")
+    out.extend(_compile_targets(results))
+    return out
+
+
+def _compile_targets(results: dict[str, Any]) -> list[str]:
+    """The targets of issue 14 (autograd.compile and the eager engine), from this run."""
+    out = []
+
+    def verdict(ok: bool) -> str:
+        return "**met**" if ok else "**missed**"
+
+    def median_of(case: dict[str, Any], name: str) -> float | None:
+        slot = case["results"].get(name)
+        return slot.get("median") if slot else None
+
+    for case in results["cases"]:
+        fl = median_of(case, "floor")
+        if case["workload"] == "mlp" and fl:
+            for name, limit, what in (("compiled", 0.5, "compiled"),
+                                      ("autograd", 2.5, "eager (ambitious: 2x)")):
+                t = median_of(case, name)
+                if t:
+                    out.append(f"issue 14: W1 {what} at most {limit}x the floor: {t / fl:.2f}x, "
+                               f"{verdict(t / fl <= limit)}")
+        if case["workload"] == "chain" and case["size"] == 1_000 and fl:
+            t = median_of(case, "compiled")
+            if t:
+                out.append(f"issue 14: W2 N=1,000 compiled at most 2x the floor: {t / fl:.2f}x, "
+                           f"{verdict(t / fl <= 2)}")
+        if case["workload"] == "chain" and case["size"] >= 1_000_000:
+            for name, limit in (("autograd", 1.8), ("paused", 1.0)):
+                slot = case["results"].get(name)
+                if slot and slot.get("us_per_node") is not None:
+                    us = slot["us_per_node"]
+                    how = "collector on" if name == "autograd" else "inside gc_paused()"
+                    out.append(f"issue 14: W2 N={case['size']:,} eager, {how}: at most {limit} "
+                               f"µs/node: {us:.2f}, {verdict(us <= limit)}")
+    for note in results.get("notes", []):
+        if note.startswith("compiled:") and "W1 " in note:
+            ms = float(note.split("W1 ", 1)[1].split(" ms", 1)[0])
+            out.append(f"issue 14: W1 compile at most 50 ms: {ms:.0f} ms, {verdict(ms <= 50)}")
+    mem = results["memory"].get("autograd")
+    if mem:
+        b = mem["bytes_per_node"]
+        out.append(f"issue 14: W4 memory per node no worse than 208 B: {b:.0f} B, "
+                   f"{verdict(b <= 208)}")
     return out
 
 
@@ -603,10 +663,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 2
     adapters: list[Adapter] = []
     for name in names:
-        if name == "autograd":
-            from .adapters import AutogradAdapter
-
-            adapters.append(AutogradAdapter(model=config.autograd_model))
+        if name in ("autograd", "compiled", "paused"):
+            adapters.append(ADAPTERS[name](model=config.autograd_model))  # type: ignore[call-arg]
         else:
             adapters.append(ADAPTERS[name]())
     try:

@@ -363,3 +363,40 @@ def test_sum_adds_up_the_rows(xs: list[float]) -> None:
     eager = autograd.sum([(w * x).relu() + (w - x) ** 2 for x in xs])
     eager.backward()
     assert _close(total, eager.data, 1e-12) and _close(grad, w.grad, 1e-12)
+
+
+# --- training through the compiler ------------------------------------------------------------
+
+
+@pytest.mark.parametrize(("loss", "classes", "batch", "l2"),
+                         [("hinge", 2, 0, 0.0), ("bce", 2, 16, 1e-3),
+                          ("cross_entropy", 3, 0, 1e-3)])
+def test_fit_with_compile_gives_the_same_losses(loss: str, classes: int, batch: int,
+                                                l2: float) -> None:
+    from autograd.data import make_blobs
+    from autograd.optim import Adam
+    from autograd.training import fit
+
+    X, y = make_blobs(40, centers=classes, cluster_std=0.5, seed=1)
+    histories = []
+    for compiled in (False, True):
+        model = nn.MLP(2, [8, 1 if classes == 2 else classes], seed=3)
+        opt = Adam(model.parameters(), lr=0.05)
+        histories.append(fit(model, X, y, opt, steps=8, loss=loss, batch_size=batch, l2=l2,
+                             seed=0, compile=compiled))
+    eager, compiled_history = histories
+    assert all(_close(a, b, 1e-9) for a, b in zip(eager.losses, compiled_history.losses))
+    assert eager.accuracies == compiled_history.accuracies
+
+
+def test_train_compile_prints_the_same_losses(capsys: pytest.CaptureFixture[str]) -> None:
+    from autograd.cli import main
+
+    outputs = []
+    for extra in ([], ["--compile"]):
+        assert main(["train", "--dataset", "moons", "--samples", "60", "--hidden", "8",
+                     "--steps", "10", *extra]) == 0
+        text = capsys.readouterr().out
+        outputs.append([line for line in text.splitlines() if not line.startswith("trained")])
+    assert outputs[0] == outputs[1]
+    assert any(line.startswith("final loss") for line in outputs[0])

@@ -130,4 +130,56 @@ print(grad(f)(1.0, 2.0), grad(f, argnums=(0, 1))(1.0, 2.0))
 print(grad(grad(f))(1.0, 2.0))
 print(hessian(f)(1.0, 2.0))
 """),
+    md("""
+## Compiling
+
+Backprop is a program: for each node a line of forward arithmetic, then, from the output back, a
+line per parent saying how much gradient it receives. Here it is written by hand for the neuron
+above, with plain floats, as the classic explainers do:
+"""),
+    code("""
+import math
+
+x1_, x2_, w1_, w2_, b_ = 2.0, 0.0, -3.0, 1.0, 6.8813735870195432
+# forward
+n_ = x1_ * w1_ + x2_ * w2_ + b_
+o_ = math.tanh(n_)
+# backward, from do/do = 1
+dn = 1.0 - o_ * o_          # tanh' = 1 - tanh**2
+dw1, dw2, db = x1_ * dn, x2_ * dn, dn
+print(f"o = {o_:.4f}   do/dw1 = {dw1:.4f}   do/dw2 = {dw2:.4f}   do/db = {db:.4f}")
+"""),
+    md("""
+`autograd.compile(f)` writes that program for you. It runs `f` once on Values, then turns every
+node into Python source using the op table's own rules (run on operands that print themselves:
+`tanh`'s rule `1 - out * out` becomes `1.0 - v4 * v4`), and runs the code at each call on the
+parameters' current numbers, adding the gradient into their `.grad` exactly as `backward()`
+would. `cf.source` is the code: the same lines as the hand-written ones.
+"""),
+    code("""
+from autograd import compile
+
+w1c, w2c = Value(-3.0, label="w1"), Value(1.0, label="w2")
+bc = Value(6.8813735870195432, label="b")
+
+def neuron(x1, x2):
+    return (x1 * w1c + x2 * w2c + bc).tanh()
+
+cf = compile(neuron)
+print("o =", round(cf(2.0, 0.0), 4), "  w1.grad =", round(w1c.grad, 4), "  b.grad =", round(bc.grad, 4))
+print(cf.source)
+"""),
+    md("""
+The loop over `rows` is what makes it fast: `cf.sum(rows)` runs many samples in one generated
+loop (the way `python -m autograd train --compile` trains), summing the gradients in local
+variables. A `relu` that is off gives an `if g:` that skips the work behind it, as `backward()`
+skips it. And a branch on a Value while tracing (`if x > 0`) becomes a guard: if it comes out
+differently at a later call, the function is traced again, never run down the wrong branch.
+"""),
+    code("""
+w = Value(0.5, label="w")
+hinge = compile(lambda x, y: (1 - y * (w * x)).relu())
+print(hinge.sum([(1.0, 1.0), (4.0, 1.0), (-2.0, 1.0)]), w.grad)
+print(hinge.source)
+"""),
 ]
