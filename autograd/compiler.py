@@ -1156,17 +1156,23 @@ class CompiledFunction:
         if isinstance(rows, (str, bytes)):
             raise TypeError("cf.sum needs an iterable of argument tuples, got a string")
         where = f"{self.__name__}.sum"
-        checked = []
+        checked: list[tuple[Any, ...]] = []
+        plain = True  # every row a tuple of floats (the common case, checked cheaply)
         for r in rows:
+            if type(r) is tuple and all([type(a) is float for a in r]):
+                checked.append(r)
+                continue
             if isinstance(r, (str, bytes)) or not isinstance(r, Iterable):
                 raise TypeError(f"{where}: each row must be a tuple of arguments, got "
                                 f"{type(r).__name__}")
-            checked.append(_row(tuple(r), where))
-        return self._rows(checked)
+            row = _row(tuple(r), where)
+            plain = plain and all([type(a) is float for a in row])
+            checked.append(row)
+        return self._rows(checked, plain)
 
     # -- running -------------------------------------------------------------------------------
 
-    def _rows(self, rows: list[tuple[Any, ...]]) -> float:
+    def _rows(self, rows: list[tuple[Any, ...]], plain: bool = False) -> float:
         if not rows:
             return 0.0
         if not is_grad_enabled():
@@ -1174,7 +1180,12 @@ class CompiledFunction:
                 return math.fsum(self._eager_value(row) for row in rows)
         variant = self._variant_for(rows[0])
         shape = variant.shape
-        if all(_shape(row) == shape for row in rows):
+        if plain and -1 in shape and len(set(shape)) == 1:
+            n = len(shape)  # rows of floats: only their lengths can differ
+            same = all([len(row) == n for row in rows])
+        else:
+            same = all([_shape(row) == shape for row in rows])
+        if same:
             try:
                 return variant.run(rows)
             except _GuardFailedError:

@@ -291,7 +291,8 @@ class CompiledAdapter(AutogradAdapter):
         self.notes[:] = [n for n in self.notes if not n.startswith("compiled:")]
         figures = ", ".join(f"{k} {v * 1e3:.0f} ms" for k, v in self.compile_seconds.items())
         self.notes.append(f"compiled: trace + code generation + compile, once per model "
-                          f"(untimed in the runs; fastest seen): {figures}")
+                          f"(untimed in the runs; CPU time of this process, the fastest "
+                          f"seen, so that other processes' load does not count): {figures}")
 
     def mlp_init(self, params, xs, ys):
         import time
@@ -300,13 +301,13 @@ class CompiledAdapter(AutogradAdapter):
         forward, ps = model["forward"], model["params"]
         agsum = self.ag.sum
         inv_n = 1.0 / len(model["ys"])
-        start = time.perf_counter()
+        start = time.process_time()
         per_sample = self.ag.compile(lambda x0, x1, y: (1 - y * forward([x0, x1])).relu() * inv_n)
         penalty = self.ag.compile(lambda: 1e-4 * agsum([p * p for p in ps]))
         rows = [(x[0], x[1], y) for x, y in zip(model["xs"], model["ys"])]
         per_sample(*rows[0])  # the trace and the compile happen here, once
         penalty()
-        self._compiled("W1", time.perf_counter() - start)
+        self._compiled("W1", time.process_time() - start)
         for p in ps:
             p.grad = 0.0
         model.update(per_sample=per_sample, penalty=penalty, rows=rows)
@@ -342,10 +343,10 @@ class CompiledAdapter(AutogradAdapter):
                     y = (y * 1.01 + 0.1).tanh()
                 return y
 
-            start = time.perf_counter()
+            start = time.process_time()
             cf = self.ag.compile(chain_of)
             cf()
-            self._compiled(f"W2 N={n:,}", time.perf_counter() - start)
+            self._compiled(f"W2 N={n:,}", time.process_time() - start)
             entry = self._chains[n] = (cf, x)
         cf, x = entry
         x.data = x0
