@@ -608,7 +608,7 @@ class _Trace:
         if isinstance(out, Value):
             self.output: Value | float = out
         else:
-            self.output = engine._as_float(out, "the compiled function's result")
+            self.output = engine.as_float(out, "the compiled function's result")
         roots = [out] if isinstance(out, Value) else []
         for a, _, b, _ in self.comparisons:
             roots.append(a)
@@ -1104,9 +1104,9 @@ def _row(args: Sequence[Any], where: str) -> tuple[Any, ...]:
                 "(call the function itself to build a graph on Values)")
         elif isinstance(a, (str, bytes)) or (not isinstance(a, Sequence) and not hasattr(
                 a, "__len__")):
-            row.append(engine._as_float(a, f"{where}: argument {i}"))
+            row.append(engine.as_float(a, f"{where}: argument {i}"))
         else:
-            row.append(tuple(engine._as_float(x, f"{where}: argument {i}") for x in a))
+            row.append(tuple(engine.as_float(x, f"{where}: argument {i}") for x in a))
     return tuple(row)
 
 
@@ -1247,7 +1247,7 @@ class CompiledFunction:
 
     def _eager_value(self, row: tuple[Any, ...]) -> float:
         out = self.f(*_leaves(row))
-        return out.data if isinstance(out, Value) else engine._as_float(out, "f's result")
+        return out.data if isinstance(out, Value) else engine.as_float(out, "f's result")
 
     def _eager(self, rows: list[tuple[Any, ...]]) -> float:
         """The rows through the eager engine: ``f(*row).backward()`` each."""
@@ -1259,7 +1259,7 @@ class CompiledFunction:
                 out.backward()
                 total += out.data
             else:
-                total += engine._as_float(out, "f's result")
+                total += engine.as_float(out, "f's result")
         return total
 
 
