@@ -44,6 +44,7 @@ import keyword
 import linecache
 import math
 import sys
+import threading
 import types
 import warnings
 from collections.abc import Callable, Iterable, Iterator, Sequence
@@ -1066,7 +1067,9 @@ class _Variant:
 
     def __init__(self, f: Callable[..., Any], row: tuple[Any, ...], names: list[str],
                  max_nodes: int, serial: int) -> None:
-        with gc_paused():  # tracing and writing make many small objects and no cycles
+        # One trace at a time (the symbolic rules share a little module state); tracing and
+        # writing make many small objects and no cycles, so the collector is paused meanwhile.
+        with _build_lock, gc_paused():
             self._build(f, row, names, max_nodes, serial)
 
     def _build(self, f: Callable[..., Any], row: tuple[Any, ...], names: list[str],
@@ -1090,6 +1093,7 @@ class _Variant:
 
 
 builtins_compile = builtins_module.compile
+_build_lock = threading.RLock()
 
 
 def _row(args: Sequence[Any], where: str) -> tuple[Any, ...]:
