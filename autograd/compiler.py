@@ -1212,17 +1212,20 @@ class CompiledFunction:
                 continue
             except Exception:
                 return self._eager([row])
-        return self._trace(row).run((row,))
+        flipped = any(v.shape == shape for v in self.variants)
+        return self._trace(row, warn=flipped).run((row,))
 
     def _variant_for(self, row: tuple[Any, ...]) -> _Variant:
         if self.variants:
             return self.variants[-1]
         return self._trace(row)
 
-    def _trace(self, row: tuple[Any, ...]) -> _Variant:
-        if self.variants and not self._warned:
+    def _trace(self, row: tuple[Any, ...], warn: bool = False) -> _Variant:
+        # A new shape of the arguments is a new signature, traced quietly (as jax.jit does); a
+        # guard that came out differently is worth saying once.
+        if warn and not self._warned:
             self._warned = True
-            guards = "; ".join(self.variants[-1].guards) or "the shape of the arguments"
+            guards = "; ".join(self.variants[-1].guards)
             warnings.warn(
                 f"autograd.compile: {_name_of(self.f)} took another branch than when it was "
                 f"traced (guards: {guards}); tracing again. Each branch is compiled once and "

@@ -400,3 +400,12 @@ def test_train_compile_prints_the_same_losses(capsys: pytest.CaptureFixture[str]
         outputs.append([line for line in text.splitlines() if not line.startswith("trained")])
     assert outputs[0] == outputs[1]
     assert any(line.startswith("final loss") for line in outputs[0])
+
+
+def test_a_new_shape_of_the_arguments_is_traced_quietly() -> None:
+    w = Value(2.0)
+    cf = compile(lambda xs: autograd.sum([x * w for x in xs]))
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        assert cf.sum([([1.0, 2.0],), ([3.0],), ([1.0, 1.0],)]) == 16.0
+    assert w.grad == 8.0 and cf.traces == 2
