@@ -22,7 +22,9 @@ calls ``float()`` or ``math.*`` on its operand) is called by name from the gener
 new op of the table, or a user's own op, compiles with no extra work.
 
 What the generated code does, per sample, is what ``backward()`` does: the same operations in the
-same order (results are bit-identical to the eager engine for the same graph), except that the
+same order (results are bit-identical to the eager engine for the same graph; on Python 3.12 and
+later, whose ``sum()`` of floats compensates rounding, a neuron's weighted sum written out as
+additions may differ in the last bits), except that the
 gradients of the leaves are summed over the samples in local variables and added to ``.grad``
 once, and that a block of backward work whose upstream gradient is zero (a relu that is off) is
 skipped, as ``backward()`` skips it.
