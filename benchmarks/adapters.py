@@ -281,6 +281,7 @@ class CompiledAdapter(AutogradAdapter):
 
     def __init__(self, model: str = "auto") -> None:
         super().__init__(model)
+        self.style = type(self).style  # the parent sets its own
         self._chains: dict[int, Any] = {}
         self.compile_seconds: dict[str, float] = {}
 
@@ -386,6 +387,10 @@ class PausedAdapter(AutogradAdapter):
 
     name = "paused"
     style = "this repo: autograd as above, each step inside autograd.gc_paused()"
+
+    def __init__(self, model: str = "auto") -> None:
+        super().__init__(model)
+        self.style = type(self).style  # the parent sets its own
 
     def mlp_step(self, model, lr):
         with self.ag.gc_paused():
