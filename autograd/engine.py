@@ -444,6 +444,11 @@ def _apply(fn: Op, xs: tuple[Value, ...], c: Any = None) -> Value:
 # ``_apply(fn, (x,), c)`` do: _apply above is the reference.
 
 
+# They also build the node in place, as _node does (one call less per operation: 7-10% of the
+# time to make a node of a tanh chain, measured side by side). The plain version of each last
+# line is ``return _node(out, parents, local, fn, c)``; _node stays the reference.
+
+
 def _unary(fn: Op, x: Value) -> Value:
     xd = x.data
     try:
@@ -451,7 +456,21 @@ def _unary(fn: Op, x: Value) -> Value:
         local = fn.partials(xd, out)
     except _ARITH_ERRORS as err:
         raise _domain_error(fn, (xd,), err) from None
-    return _node(out, (x,), local, fn, None)
+    # plain version: return _node(out, (x,), local, fn, None)
+    v: Value = _new(Value)
+    v.data = out
+    v.grad = 0.0
+    v.label = ""
+    if _mode.enabled:
+        v.parents = (x,)
+        v.local_grads = local
+        v._fn = fn
+    else:
+        v.parents = ()
+        v.local_grads = ()
+        v._fn = None
+    v._arg = None
+    return v
 
 
 def _binary(fn: Op, x: Value, y: Value) -> Value:
@@ -462,7 +481,21 @@ def _binary(fn: Op, x: Value, y: Value) -> Value:
         local = fn.partials(xd, yd, out)
     except _ARITH_ERRORS as err:
         raise _domain_error(fn, (xd, yd), err) from None
-    return _node(out, (x, y), local, fn, None)
+    # plain version: return _node(out, (x, y), local, fn, None)
+    v: Value = _new(Value)
+    v.data = out
+    v.grad = 0.0
+    v.label = ""
+    if _mode.enabled:
+        v.parents = (x, y)
+        v.local_grads = local
+        v._fn = fn
+    else:
+        v.parents = ()
+        v.local_grads = ()
+        v._fn = None
+    v._arg = None
+    return v
 
 
 def _with_const(fn: Op, x: Value, c: float) -> Value:
@@ -472,7 +505,22 @@ def _with_const(fn: Op, x: Value, c: float) -> Value:
         local = fn.partials(xd, c, out)
     except _ARITH_ERRORS as err:
         raise _domain_error(fn, (xd, c), err) from None
-    return _node(out, (x,), local, fn, c)
+    # plain version: return _node(out, (x,), local, fn, c)
+    v: Value = _new(Value)
+    v.data = out
+    v.grad = 0.0
+    v.label = ""
+    if _mode.enabled:
+        v.parents = (x,)
+        v.local_grads = local
+        v._fn = fn
+        v._arg = c
+    else:
+        v.parents = ()
+        v.local_grads = ()
+        v._fn = None
+        v._arg = None
+    return v
 
 
 def _nary(fn: Op, xs: tuple[Value, ...], consts: tuple[float, ...] | None = None) -> Value:
