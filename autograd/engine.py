@@ -353,6 +353,12 @@ class Value:
             node.grad = 0.0
 
 
+# The methods that apply one table entry carry the entry's maths, domain and example.
+for _op in ops.OPS.values():
+    if _op.method:
+        getattr(Value, _op.method).__doc__ = _op.doc()
+
+
 # ---------------------------------------------------------------------------------------------
 # Making nodes
 # ---------------------------------------------------------------------------------------------
