@@ -26,10 +26,11 @@ gradients of the leaves: a = -3, b = 2
 
 from __future__ import annotations
 
+import numbers
 from dataclasses import dataclass
 from typing import Any
 
-from .engine import Value, _as_float, topological_order
+from .engine import Value, topological_order
 from .fmt import format_number, op_line
 from .naming import names_in_order
 from .viz import to_dot
@@ -166,6 +167,14 @@ class BackwardTrace:
             node.grad += g
 
 
+def _seed(grad: object) -> float:
+    """The seed gradient as a float: a real number (not a bool), else a TypeError."""
+    if isinstance(grad, bool) or not isinstance(grad, numbers.Real):
+        raise TypeError(f"trace_backward grad must be a real number (int, float or a NumPy "
+                        f"scalar), got {type(grad).__name__}: {grad!r}")
+    return float(grad)
+
+
 def trace_backward(root: Value, grad: float = 1.0) -> BackwardTrace:
     """Runs the backward pass from ``root`` into a record, leaving every ``.grad`` untouched.
 
@@ -176,7 +185,7 @@ def trace_backward(root: Value, grad: float = 1.0) -> BackwardTrace:
     """
     if not isinstance(root, Value):
         raise TypeError(f"trace_backward needs a Value, got {type(root).__name__}")
-    seed = _as_float(grad, "trace_backward grad")
+    seed = _seed(grad)
     order = topological_order(root)
     grads: dict[Value, float] = {v: 0.0 for v in order}
     grads[root] = seed
