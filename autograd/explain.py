@@ -128,8 +128,9 @@ class Explanation:
             shown = math.fsum(p.product for p in self.paths)
             lines.append(f"... and {self.left_out} more path{'s' if self.left_out != 1 else ''} "
                          f"not listed (max_paths={self.max_paths})")
-            lines.append(f"sum of the {len(self.paths)} listed: {terms} = "
-                         f"{format_number(shown)}")
+            if len(self.paths) > 1:  # one listed path: its product is above already
+                lines.append(f"sum of the {len(self.paths)} listed: {terms} = "
+                             f"{format_number(shown)}")
             lines.append(f"{head} over all {self.n_paths} paths = {total}")
         else:
             lines.append(f"{head} = {terms} = {total}")

@@ -131,6 +131,10 @@ def test_exploding_paths_are_capped_and_counted_fast() -> None:
     assert e.n_paths == 2 ** 300
     assert len(e.paths) == 5 and e.left_out == 2 ** 300 - 5
     assert f"{2 ** 300 - 5} more paths not listed (max_paths=5)" in str(e)
+    assert "sum of the 5 listed:" in str(e)
+    one = str(explain(z, v, max_paths=1))
+    assert "sum of the" not in one and one.count("product:") == 1
+    assert one.splitlines()[-1].startswith(f"d #300 / d v over all {2 ** 300} paths = ")
     (expected,) = autograd.functional.backprop(z, [v])
     assert e.total == expected
 
