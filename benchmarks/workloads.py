@@ -36,12 +36,29 @@ import time
 import tracemalloc
 import weakref
 from collections.abc import Callable, Sequence
-from typing import TYPE_CHECKING, Any, TypeVar
-
-if TYPE_CHECKING:
-    from .adapters import Adapter
+from typing import Any, Protocol, TypeVar
 
 T = TypeVar("T")
+
+
+class Adapter(Protocol):
+    """What the measuring tools here need of an engine: the part of
+    :class:`benchmarks.adapters.Adapter` they call (declared here so that this module, which
+    the adapters import, does not import them back)."""
+
+    @property
+    def name(self) -> str: ...
+
+    def mlp_init(self, params: Sequence[float], xs: Sequence[Sequence[float]],
+                 ys: Sequence[float]) -> Any: ...
+
+    def mlp_step(self, model: Any, lr: float) -> float: ...
+
+    def chain_graph(self, x0: float, n: int) -> tuple[Any, Any]: ...
+
+    def graph_nodes(self, output: Any) -> list[Any] | None: ...
+
+    def count_nodes(self, output: Any, n: int) -> int: ...
 
 #: Layer widths of the W1 model: 2 inputs, two hidden layers of 16, one output.
 MLP_SIZES = (2, 16, 16, 1)

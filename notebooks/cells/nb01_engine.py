@@ -51,7 +51,8 @@ a.grad, b.grad
     md("""
 ## The drawing
 
-Each value is a box (label, data, grad); each operation is an oval; **every arrow into an operation
+Each value is a box (name, data, grad): the name is its label, or an id such as `#1` for a value
+without one, the names `explain` and `trace_backward` use too. Each operation is an oval; **every arrow into an operation
 carries the local derivative** of that operation's output with respect to the value on the arrow.
 The gradient of any box is the sum, over its outgoing arrows, of *arrow number × grad of the box the
 operation made*.
@@ -112,7 +113,11 @@ arrived (*upstream*), and what it sends to each parent (*local derivative × ups
 t = trace_backward(o)
 print(t)
 """),
-    md("Any step can be drawn: the node in red is about to send its gradient down the red arrows."),
+    md("""
+Any step can be drawn: `t.draw(k)` is row `k` of the table. The node in red has just sent its
+gradient down the red arrows; the boxes show the gradients gathered so far (`t.draw(0)` is the
+start).
+"""),
     code("""
 t.draw(3)
 """),

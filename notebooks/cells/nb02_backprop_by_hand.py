@@ -95,9 +95,34 @@ assert math.isclose(loss.data, L, rel_tol=1e-12)
     code("""
 draw_dot(loss)
 """),
-    md("`explain` shows $\\partial L/\\partial w_1$ as the product of the local derivatives along its path:"),
+    md("""
+`explain` writes $\\partial L/\\partial w_1$ as a sum over paths of the product of the local
+derivatives along each one. Nodes without a label go by the ids the drawing above shows in their
+boxes (`#1`, `#2`, ...).
+"""),
     code("""
-print(explain(loss, P["w1"]))
+e = explain(loss, P["w1"])
+print(e)
+"""),
+    md("""
+**Two paths, where the hand derivation had one.** The engine computes the loss from the logit as
+$\\mathrm{softplus}(z_2) - y\\,z_2$, so $z_2$ is used twice: once by `softplus` (local derivative
+$\\sigma(z_2) = \\hat y$) and once by `* 1` and then `-` (local derivatives $y$ and $-1$). The
+two paths share every step from $w_1$ up to $z_2$ and part only after it. Adding the two tails
+gives $\\hat y - y$: the single factor $\\partial L/\\partial z_2$ that the hand derivation found
+because it simplified the formula first. Along a path the local derivatives multiply; across
+paths they add.
+"""),
+    code("""
+tails = []
+for k, path in enumerate(e.paths, start=1):
+    start = next(i for i, s in enumerate(path.steps) if s.source is Z2)
+    tail = math.prod(s.local for s in path.steps[start:])
+    tails.append(tail)
+    factors = " * ".join(f"{s.local:.4g}" for s in path.steps[start:])
+    print(f"path {k}, from z2 to L: {factors} = {tail:+.4f}")
+print(f"sum of the two: {sum(tails):+.4f};  y_hat - y = {y_hat - y:+.4f}")
+assert math.isclose(sum(tails), y_hat - y, rel_tol=1e-12)
 """),
     md("""
 ## One gradient-descent step
