@@ -38,9 +38,11 @@ from typing import Any, SupportsFloat, TypeVar
 from . import ops
 from .ops import Op
 
+# ``sum`` is public (``autograd.engine.sum``) but left out of ``__all__``: a star import must
+# not replace the builtin ``sum``.
 __all__ = [
     "Value", "no_grad", "enable_grad", "is_grad_enabled", "topological_order",
-    "sum", "dot", "logsumexp", "apply_op",
+    "dot", "logsumexp", "apply_op",
 ]
 
 Number = float | int
