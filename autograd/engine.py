@@ -136,6 +136,21 @@ def _as_float(x: object, what: str) -> float:
     )
 
 
+def _grad_float(value: object) -> float:
+    """What may be assigned to ``Value.grad``: a real number, as a float; else a TypeError."""
+    if value is None:
+        raise TypeError(
+            "Value.grad cannot be None: a gradient here is always a float. To clear it, set "
+            "p.grad = 0.0, or call model.zero_grad() or opt.zero_grad()"
+        )
+    if isinstance(value, numbers.Real) and not isinstance(value, bool):
+        return float(value)
+    raise TypeError(
+        f"Value.grad must be a real number (int, float or a NumPy scalar), got "
+        f"{type(value).__name__}: {value!r}"
+    )
+
+
 def _number(x: object) -> float | None:
     """A plain operand as a float, or None if it is not a real number (operators then decline)."""
     if type(x) is float:
@@ -158,10 +173,10 @@ class Value:
     ('tanh', '*', True)
     """
 
-    __slots__ = ("data", "grad", "label", "parents", "local_grads", "_fn", "_arg", "__weakref__")
+    __slots__ = ("data", "_grad", "label", "parents", "local_grads", "_fn", "_arg", "__weakref__")
 
     data: float
-    grad: float
+    _grad: float  # read and written through the ``grad`` property below, except by the engine
     label: str
     parents: tuple[Value, ...]
     local_grads: tuple[float, ...]
@@ -174,12 +189,39 @@ class Value:
         if type(label) is not str:
             raise TypeError(f"Value label must be a str, got {type(label).__name__}: {label!r}")
         self.data = data
-        self.grad = 0.0
+        self._grad = 0.0
         self.label = label
         self.parents = ()
         self.local_grads = ()
         self._fn = None
         self._arg = None
+
+    # --- the gradient --------------------------------------------------------------------------
+
+    # ``grad`` is a property over the slot ``_grad`` so that assigning what is not a number (such
+    # as PyTorch's ``p.grad = None``) is refused on the spot instead of failing later inside
+    # backward. The engine's own hot paths (making nodes, backward) use ``_grad`` directly and
+    # pay nothing for the check; in plain form they would read ``node.grad += local * g``.
+    @property
+    def grad(self) -> float:
+        """d output / d this node, added by ``backward()``; starts at 0.0 and is always a float.
+
+        >>> p = Value(3.0)
+        >>> p.grad = 0.5          # any real number is kept as a float
+        >>> p.grad = None         # PyTorch's set_to_none habit  # doctest: +ELLIPSIS
+        Traceback (most recent call last):
+        ...
+        TypeError: Value.grad cannot be None: ... set p.grad = 0.0, or call model.zero_grad() ...
+        >>> p.grad
+        0.5
+        """
+        return self._grad
+
+    @grad.setter
+    def grad(self, value: float) -> None:
+        if type(value) is not float:
+            value = _grad_float(value)
+        self._grad = value
 
     # --- what the node is --------------------------------------------------------------------
 
@@ -205,7 +247,7 @@ class Value:
 
     def __repr__(self) -> str:
         label = f", label={self.label!r}" if self.label else ""
-        return f"Value(data={self.data!r}, grad={self.grad!r}{label})"
+        return f"Value(data={self.data!r}, grad={self._grad!r}{label})"
 
     def __float__(self) -> float:
         return self.data
@@ -334,37 +376,37 @@ class Value:
         """
         seed = _as_float(grad, "backward grad")
         if not self.parents:
-            self.grad += seed
+            self._grad += seed
             return
         # Only inner nodes send gradient; leaves just receive it, straight into their .grad.
         order = _postorder(self, leaves=False)
         # During the pass an inner node's .grad holds only this pass's gradient. If earlier
         # passes left gradients behind, they are set aside first and added back at the end, so
         # that no node re-sends gradient it received before.
-        earlier = [node.grad for node in order]
+        earlier = [node._grad for node in order]
         carried = any(earlier)
         if carried:
             for node in order:
-                node.grad = 0.0
-        self.grad = seed
+                node._grad = 0.0
+        self._grad = seed
         for node in reversed(order):
-            g = node.grad
+            g = node._grad
             local_grads = node.local_grads
             # A node with no gradient sends 0 * local = 0 to each parent: skip it, unless a local
             # derivative is inf or nan (then 0 * local is nan, and PyTorch would send that).
             if g == 0.0 and isfinite(_builtin_sum(local_grads)):
                 continue
             for parent, local in zip(node.parents, local_grads):
-                parent.grad += local * g
+                parent._grad += local * g
         if carried:
             for node, old in zip(order, earlier):
                 if old:
-                    node.grad += old
+                    node._grad += old
 
     def zero_grad(self) -> None:
         """Sets ``.grad`` to 0 on this node and every node behind it."""
         for node in _postorder(self):
-            node.grad = 0.0
+            node._grad = 0.0
 
 
 # ---------------------------------------------------------------------------------------------
@@ -378,7 +420,7 @@ _builtin_sum = builtins.sum  # this module defines its own ``sum`` (of Values) b
 def _leaf(data: float) -> Value:
     v: Value = _new(Value)
     v.data = data
-    v.grad = 0.0
+    v._grad = 0.0
     v.label = ""
     v.parents = ()
     v.local_grads = ()
@@ -391,7 +433,7 @@ def _node(data: float, parents: tuple[Value, ...], local_grads: tuple[float, ...
           arg: Any) -> Value:
     v: Value = _new(Value)
     v.data = data
-    v.grad = 0.0
+    v._grad = 0.0
     v.label = ""
     if _mode.enabled:
         v.parents = parents
