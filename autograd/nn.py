@@ -35,7 +35,7 @@ import math
 import numbers
 import os
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence, Set
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from .data import random_state
 from .engine import Value, dot, logsumexp
@@ -53,6 +53,21 @@ FORMAT_VERSION = 1
 #: What a module takes: a list or tuple, a NumPy array (1-D), or any other ordered iterable of
 #: numbers or Values; one number or Value alone when the module has one input.
 Input = Iterable[Value | float]
+
+if TYPE_CHECKING:
+    class Output(Value, list[Value]):  # type: ignore[misc]  # the two bases clash on purpose
+        """What calling a Layer or MLP returns, as type checkers see it: a Value and a list.
+
+        At run time the result is one or the other: a :class:`Value` when the module has one
+        output, a ``list`` of Values otherwise. Which one depends on a number (the last layer
+        size), which a type checker cannot see; so it is typed as both, and both uses check:
+        ``out: Value = model(x)`` for one output, ``model(x)[k]`` or ``outs: list[Value] =
+        model(x)`` for several. ``model.forward(x)`` is exactly typed: always a list.
+        """
+else:
+    #: What calling a Layer or MLP returns: a Value for one output, else a list of Values
+    #: (type checkers see a class that is both; see the README, "Types").
+    Output = Value | list[Value]
 
 # name -> (function applied to the weighted sum, None for "linear"; k in the init scale)
 _ACTIVATIONS: dict[str, tuple[Callable[[Value], Value] | None, float]] = {
@@ -381,9 +396,9 @@ class Layer(Module):
             return [dot(n.w, x, n.b) for n in self.neurons]
         return [act(dot(n.w, x, n.b)) for n in self.neurons]
 
-    def __call__(self, x: Input) -> Value | list[Value]:
+    def __call__(self, x: Input) -> Output:
         outs = self.forward(x)
-        return outs[0] if self.nout == 1 else outs
+        return outs[0] if self.nout == 1 else outs  # type: ignore[return-value]
 
     def architecture(self) -> dict[str, Any]:
         return {"type": "Layer", "nin": self.nin, "nout": self.nout,
@@ -434,9 +449,9 @@ class MLP(Module):
             out = layer.forward(out)
         return out
 
-    def __call__(self, x: Input) -> Value | list[Value]:
+    def __call__(self, x: Input) -> Output:
         outs = self.forward(x)
-        return outs[0] if len(outs) == 1 else outs
+        return outs[0] if len(outs) == 1 else outs  # type: ignore[return-value]
 
     def architecture(self) -> dict[str, Any]:
         return {"type": "MLP", "nin": self.nin, "nouts": list(self.nouts),
