@@ -35,7 +35,7 @@ import math
 import numbers
 import os
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence, Set
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from .data import random_state
 from .engine import Value, dot, logsumexp
@@ -145,6 +145,9 @@ def _input(item: object, i: int, who: str) -> Value | float:
 # ---------------------------------------------------------------------------------------------
 # Modules
 # ---------------------------------------------------------------------------------------------
+
+
+_M = TypeVar("_M", bound="Module")  # ``load`` returns the module's own type (an MLP stays an MLP)
 
 
 class Module:
@@ -257,7 +260,7 @@ class Module:
         with open(path, "w", encoding="utf-8") as f:
             f.write(text + "\n")
 
-    def load(self, path: str | os.PathLike[str]) -> Module:
+    def load(self: _M, path: str | os.PathLike[str]) -> _M:
         """Fills this module in place from a file written by :meth:`save`, and returns it.
 
         A plain JSON object of name -> number (a bare state dict) is accepted too. A file that is

@@ -100,6 +100,17 @@ model.zero_grad()
 state: dict[str, float] = model.state_dict()
 model.load_state_dict(state)
 assert gradcheck(lambda a, b: (a * b).tanh(), 0.3, -1.2)
+
+import os
+import tempfile
+
+with tempfile.TemporaryDirectory() as folder:
+    path = os.path.join(folder, "model.json")
+    model.save(path)
+    loaded = MLP(2, [8, 1], seed=1).load(path)   # load returns the MLP itself, typed as one
+    again: Value = loaded(X[0])
+    assert again.data == model(X[0]).data
+    assert MLP.from_file(path).state_dict() == model.state_dict()
 '''
 
 # Each line marked ``# E: code`` must be reported by mypy with that error code.
