@@ -37,8 +37,8 @@ import json
 import math
 import numbers
 import os
-from collections.abc import Callable, Iterator, Mapping, Sequence
-from typing import Any, cast
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence, Set
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from . import ops
 from .data import random_state
@@ -61,7 +61,24 @@ __all__ = [
 FORMAT = "autograd.nn"
 FORMAT_VERSION = 1
 
-Input = Sequence[Value | float]
+#: What a module takes: a list or tuple, a NumPy array (1-D), or any other ordered iterable of
+#: numbers or Values; one number or Value alone when the module has one input.
+Input = Iterable[Value | float]
+
+if TYPE_CHECKING:
+    class Output(Value, list[Value]):  # type: ignore[misc]  # the two bases clash on purpose
+        """What calling a Layer or MLP returns, as type checkers see it: a Value and a list.
+
+        At run time the result is one or the other: a :class:`Value` when the module has one
+        output, a ``list`` of Values otherwise. Which one depends on a number (the last layer
+        size), which a type checker cannot see; so it is typed as both, and both uses check:
+        ``out: Value = model(x)`` for one output, ``model(x)[k]`` or ``outs: list[Value] =
+        model(x)`` for several. ``model.forward(x)`` is exactly typed: always a list.
+        """
+else:
+    #: What calling a Layer or MLP returns: a Value for one output, else a list of Values
+    #: (type checkers see a class that is both; see the README, "Types").
+    Output = Value | list[Value]
 
 def _activation_table() -> dict[str, tuple[Callable[[Value], Value] | None, float]]:
     """name -> (function applied to the weighted sum, None for "linear"; k in the init scale).
@@ -100,25 +117,59 @@ def _count(value: object, what: str) -> int:
     return int(value)
 
 
-def _inputs(x: object, nin: int, who: str) -> Input:
-    """``x`` as a sequence of nin inputs (a lone number or Value is allowed when nin is 1)."""
-    if not isinstance(x, (list, tuple)):
-        if isinstance(x, (Value, numbers.Real)) and not isinstance(x, bool):
-            x = [x]
-        elif isinstance(x, Sequence) and not isinstance(x, (str, bytes)):
-            x = list(x)
-        else:
+def _inputs(x: object, nin: int, who: str) -> list[Value | float]:
+    """``x`` as a list of ``nin`` Values and floats, or a TypeError or ValueError saying why not.
+
+    Accepts lists and tuples, NumPy arrays and any other ordered iterable (``range``, a deque, a
+    generator) of numbers (NumPy scalars and 0-d arrays included) or Values; a lone number or
+    Value when ``nin`` is 1. Sets, dicts and strings are refused (no order, or not numbers). NumPy
+    is never imported: arrays are simply iterated.
+    """
+    if (isinstance(x, Value) or (isinstance(x, numbers.Real) and not isinstance(x, bool))
+            or getattr(x, "ndim", None) == 0):
+        items: list[object] = [x]
+    elif isinstance(x, (str, bytes, Set, Mapping)) or not isinstance(x, Iterable):
+        raise TypeError(
+            f"{who} takes a list of {nin} numbers or Values (or a tuple, a 1-D NumPy array, any "
+            f"ordered sequence), got {type(x).__name__}"
+        )
+    else:
+        try:
+            items = list(x)
+        except TypeError as err:  # a 0-d NumPy array says it is iterable, then refuses
             raise TypeError(
-                f"{who} takes a list of {nin} numbers or Values, got {type(x).__name__}"
-            )
-    if len(x) != nin:
-        raise ValueError(f"{who} takes {nin} inputs, got {len(x)}")
-    return cast(Input, x)
+                f"{who} takes a sequence of {nin} numbers or Values, got {type(x).__name__} "
+                f"({err})"
+            ) from None
+    inputs = [_input(item, i, who) for i, item in enumerate(items)]
+    if len(inputs) != nin:
+        raise ValueError(f"{who} takes {nin} inputs, got {len(inputs)}")
+    return inputs
+
+
+def _input(item: object, i: int, who: str) -> Value | float:
+    """One input as a Value or a float: numbers (NumPy scalars, 0-d arrays) become floats."""
+    if isinstance(item, Value):
+        return item
+    if isinstance(item, numbers.Real) and not isinstance(item, bool):
+        return float(item)
+    if getattr(item, "ndim", None) == 0 and hasattr(item, "__float__"):
+        return float(item)  # a 0-d NumPy array or tensor
+    hint = ""
+    if getattr(item, "ndim", 0) or isinstance(item, (list, tuple)):
+        hint = "; for a batch, call the module on each row: [model(row) for row in X]"
+    raise TypeError(
+        f"{who} input {i} must be a number or a Value, got {type(item).__name__}: "
+        f"{item!r}{hint}"
+    )
 
 
 # ---------------------------------------------------------------------------------------------
 # Modules
 # ---------------------------------------------------------------------------------------------
+
+
+_M = TypeVar("_M", bound="Module")  # ``load`` returns the module's own type (an MLP stays an MLP)
 
 
 class Module:
@@ -244,7 +295,7 @@ class Module:
         with open(path, "w", encoding="utf-8") as f:
             f.write(text + "\n")
 
-    def load(self, path: str | os.PathLike[str]) -> Module:
+    def load(self: _M, path: str | os.PathLike[str]) -> _M:
         """Fills this module in place from a file written by :meth:`save`, and returns it.
 
         A plain JSON object of name -> number (a bare state dict) is accepted too. A file that is
@@ -334,7 +385,10 @@ class Neuron(Module):
     def __call__(self, x: Input) -> Value:
         if type(x) is not list or len(x) != self.nin:
             x = _inputs(x, self.nin, "Neuron")
-        out = dot(self.w, x, self.b)
+        try:
+            out = dot(self.w, x, self.b)
+        except TypeError:  # a list holding 0-d arrays, or something to name in the message
+            out = dot(self.w, _inputs(x, self.nin, "Neuron"), self.b)
         act = self._act
         return out if act is None else act(out)
 
@@ -371,14 +425,20 @@ class Layer(Module):
         """The outputs as a list, whatever ``nout`` is."""
         if type(x) is not list or len(x) != self.nin:
             x = _inputs(x, self.nin, "Layer")
+        try:
+            return self._outputs(x)
+        except TypeError:  # a list holding 0-d arrays, or something to name in the message
+            return self._outputs(_inputs(x, self.nin, "Layer"))
+
+    def _outputs(self, x: Sequence[Value | float]) -> list[Value]:
         act = self._act
         if act is None:
             return [dot(n.w, x, n.b) for n in self.neurons]
         return [act(dot(n.w, x, n.b)) for n in self.neurons]
 
-    def __call__(self, x: Input) -> Value | list[Value]:
+    def __call__(self, x: Input) -> Output:
         outs = self.forward(x)
-        return outs[0] if self.nout == 1 else outs
+        return outs[0] if self.nout == 1 else outs  # type: ignore[return-value]
 
     def architecture(self) -> dict[str, Any]:
         return {"type": "Layer", "nin": self.nin, "nout": self.nout,
@@ -419,14 +479,20 @@ class MLP(Module):
 
     def forward(self, x: Input) -> list[Value]:
         """The outputs as a list, whatever the size of the last layer."""
-        out: Input = x
-        for layer in self.layers:
+        if type(x) is not list or len(x) != self.nin:
+            x = _inputs(x, self.nin, "MLP")
+        try:
+            out = self.layers[0].forward(x)
+        except TypeError:
+            _inputs(x, self.nin, "MLP")  # names the bad input as the MLP's, then
+            raise                        # (if that found nothing) the layer's own error
+        for layer in self.layers[1:]:
             out = layer.forward(out)
-        return out  # type: ignore[return-value]
+        return out
 
-    def __call__(self, x: Input) -> Value | list[Value]:
+    def __call__(self, x: Input) -> Output:
         outs = self.forward(x)
-        return outs[0] if len(outs) == 1 else outs
+        return outs[0] if len(outs) == 1 else outs  # type: ignore[return-value]
 
     def architecture(self) -> dict[str, Any]:
         return {"type": "MLP", "nin": self.nin, "nouts": list(self.nouts),

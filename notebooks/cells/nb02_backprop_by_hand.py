@@ -26,7 +26,7 @@ x1, x2, y = 0.5, -1.0, 1.0
 w1, w2, b1 = 0.8, 0.3, 0.1
 v, c = -1.2, 0.2
 
-def sigmoid(t):
+def sigmoid(t: float) -> float:
     return 1 / (1 + math.exp(-t))
 
 z1 = w1 * x1 + w2 * x2 + b1
@@ -134,7 +134,7 @@ The loss falls.
 lr = 0.5
 new = {name: p.data - lr * p.grad for name, p in P.items()}
 
-def loss_at(p):
+def loss_at(p: dict[str, float]) -> float:
     h_ = sigmoid(p["w1"] * x1 + p["w2"] * x2 + p["b1"])
     y_hat_ = sigmoid(p["v"] * h_ + p["c"])
     return -(y * math.log(y_hat_) + (1 - y) * math.log(1 - y_hat_))
@@ -175,10 +175,10 @@ assert math.isclose(w_first.grad, sum(per_sample) / len(per_sample), rel_tol=1e-
     code("""
 import matplotlib.pyplot as plt
 
-def full_loss(m):
+def full_loss(m: MLP) -> float:
     return binary_cross_entropy([m(xi) for xi in X], Y).data
 
-def train(batch_size, epochs=40, lr=1.0):
+def train(batch_size: int, epochs: int = 40, lr: float = 1.0) -> list[float]:
     m = MLP(2, [1, 1], activation="sigmoid", seed=1)
     opt = SGD(m.parameters(), lr=lr)
     curve = [full_loss(m)]
@@ -208,7 +208,7 @@ so the gradient reaching the input shrinks geometrically with depth. A relu's lo
 is 1 where it is active, so the gradient survives. (Weights 1, biases 0.5, input 0.5.)
 """),
     code("""
-def input_grad(depth, activation):
+def input_grad(depth: int, activation: str) -> float:
     x = Value(0.5, label="x")
     h = x
     for _ in range(depth):
@@ -219,8 +219,8 @@ def input_grad(depth, activation):
 depths = list(range(1, 31))
 curves = {act: [input_grad(d, act) for d in depths] for act in ("sigmoid", "tanh", "relu")}
 plt.figure(figsize=(6, 3.5))
-for act, g in curves.items():
-    plt.semilogy(depths, g, marker=".", label=act)
+for act, grads in curves.items():
+    plt.semilogy(depths, grads, marker=".", label=act)
 plt.xlabel("depth (layers)"); plt.ylabel("|dL/dx| (log scale)"); plt.legend(); plt.tight_layout()
 plt.show()
 print(f"depth 30: sigmoid {curves['sigmoid'][-1]:.2e}, relu {curves['relu'][-1]:.2e}")
