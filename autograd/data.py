@@ -219,7 +219,7 @@ _DIGITS_MAGIC = b"autograd-digits 1\n"
 @functools.lru_cache(maxsize=1)
 def _digits_bytes() -> tuple[bytes, bytes]:
     """``(labels, pixels)`` as raw bytes, read and checked once per process."""
-    resource = importlib.resources.files("autograd").joinpath("datasets", _DIGITS_FILE)
+    resource = importlib.resources.files("autograd").joinpath("datasets").joinpath(_DIGITS_FILE)
     try:
         raw = gzip.decompress(resource.read_bytes())
     except (OSError, EOFError) as err:

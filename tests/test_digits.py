@@ -1,6 +1,8 @@
 """Tests for autograd.data.load_digits: the shipped digits, checked against scikit-learn's."""
 # mypy: disallow-untyped-defs=False, disallow-incomplete-defs=False, disallow-untyped-calls=False
 
+import gzip
+import importlib.resources
 from collections import Counter
 
 import pytest
@@ -53,7 +55,6 @@ def test_credit_names_source_and_licence():
 
 
 def test_damaged_file_is_refused(monkeypatch, tmp_path):
-    import gzip
 
     class Fake:
         def __init__(self, raw):
@@ -69,7 +70,7 @@ def test_damaged_file_is_refused(monkeypatch, tmp_path):
                          (gzip.compress(b"other format\n"), "unknown format"),
                          (gzip.compress(b"autograd-digits 1\n2 64\n\x01\x02" + b"\x00" * 127),
                           "damaged")]:
-        monkeypatch.setattr(data.importlib.resources, "files", lambda _pkg, r=raw: Fake(r))
+        monkeypatch.setattr(importlib.resources, "files", lambda _pkg, r=raw: Fake(r))
         data._digits_bytes.cache_clear()
         with pytest.raises(RuntimeError, match=message):
             load_digits()
