@@ -150,7 +150,8 @@ def plot_report(path: str, curve: EpochCurve, model: Model,
     top: Any = figure
     bottom: Any = None
     if wrong:
-        top, bottom = figure.subfigures(2, 1, height_ratios=[4, 1.2 * grid_rows])
+        parts: Any = figure.subfigures(2, 1, height_ratios=[4, 1.2 * grid_rows])
+        top, bottom = parts[0], parts[1]
     plot_learning_curve(curve, top.add_subplot())
     if bottom is not None:
         bottom.suptitle(f"misclassified test digits ({len(wrong)} shown): predicted (true)",
