@@ -341,7 +341,8 @@ def run_benchmarks(adapters: Sequence[Adapter], workloads: Sequence[str],
     finally:
         gc.unfreeze()
     notes_gc = ("objects alive before the timed runs (the engines' modules, the inputs) are "
-                "frozen out of the cyclic collector (gc.freeze) for W1-W3, for every engine alike")
+                "frozen out of the cyclic collector (gc.freeze) for W1-W3 and W6, for every engine "
+                "alike")
 
     memory: dict[str, Any] = {}
     if "memory" in workloads:
