@@ -516,5 +516,20 @@ class MLP(Module):
         model.load(path)
         return model
 
+    def to_torch(self) -> Any:
+        """An equal ``torch.nn.Sequential`` (float64, same weights and activations); needs the
+        ``torch`` extra. See :mod:`autograd.torch_bridge`."""
+        from .torch_bridge import to_torch
+
+        return to_torch(self)
+
+    @classmethod
+    def from_torch(cls, seq: Any) -> MLP:
+        """The MLP equal to a ``torch.nn.Sequential`` of Linear layers and one activation;
+        needs the ``torch`` extra. See :mod:`autograd.torch_bridge`."""
+        from .torch_bridge import from_torch
+
+        return from_torch(seq)
+
     def __repr__(self) -> str:
         return f"MLP({self.nin}, {self.nouts}, activation={self.activation!r})"
