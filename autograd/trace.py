@@ -21,6 +21,7 @@ gradients of the leaves: a = -3, b = 2
 
 from __future__ import annotations
 
+import html
 from dataclasses import dataclass
 from typing import Any
 
@@ -134,6 +135,21 @@ class BackwardTrace:
         dg = graphviz.Digraph(name="autograd")
         dg.body.extend(line + "\n" for line in body)
         return dg
+
+    def to_html(self, rankdir: str = "LR", **options: Any) -> str:
+        """The backprop player: a self-contained HTML page (see :mod:`autograd.player`)."""
+        from .player import page
+
+        return page(self, rankdir=rankdir, **options)
+
+    def _repr_html_(self) -> str:
+        """In Jupyter: the player inline (or, past its size cap, a note saying so)."""
+        from .player import TooManyNodesError, fragment
+
+        try:
+            return fragment(self)
+        except TooManyNodesError as err:
+            return f"<p>{html.escape(str(err))}</p>"
 
     def apply(self) -> None:
         """Adds the recorded gradients to ``.grad``, as ``root.backward(seed)`` would."""
