@@ -40,6 +40,7 @@ import html
 import json
 import os
 import re
+import subprocess
 import tempfile
 from importlib import resources
 from typing import TYPE_CHECKING, Any
@@ -57,6 +58,9 @@ __all__ = ["page", "fragment", "player_data", "save", "MAX_NODES", "TooManyNodes
 MAX_NODES = 500
 #: Milliseconds between steps while playing.
 INTERVAL_MS = 700
+
+#: Past this many values the layout trades a few edge crossings for speed (see :func:`_dot`).
+_BIG = 150
 
 _INFIX = frozenset({"+", "-", "*", "/", "**", "%", "//"})
 _DASH = "\u2013"
@@ -169,6 +173,10 @@ def _dot(trace: BackwardTrace, data: dict[str, Any], rankdir: str) -> str:
     lines = ["digraph player {", f"  rankdir={rankdir};", '  bgcolor="transparent";',
              '  node [fontname="Helvetica", fontsize=11];',
              '  edge [fontname="Helvetica", fontsize=10, arrowsize=0.7];']
+    if len(nodes) > _BIG:
+        # Fewer crossing-reduction passes and straight edges: an MLP's 500 values lay out in
+        # seconds instead of a minute, with a few more crossings.
+        lines.append("  mclimit=0.1; nslimit=2; nslimit1=2; splines=line;")
     edges = []
     # Vertical fields: a record's fields stack across the rank direction, braces flip them.
     wrap = ("", "") if rankdir in ("LR", "RL") else ("{ ", " }")
@@ -200,7 +208,15 @@ def _svg(dot_source: str) -> str:
     """The drawing as inline SVG: no XML prolog, comments or hover titles of internal ids."""
     from .viz import run_dot
 
-    text = run_dot(dot_source, "svg").decode("utf-8")
+    try:
+        text = run_dot(dot_source, "svg").decode("utf-8")
+    except subprocess.TimeoutExpired:
+        raise RuntimeError(
+            f"Graphviz took more than two minutes to lay out the player's drawing "
+            f"({dot_source.count(' shape=record')} values); inputs used at many depths of a "
+            "deep graph make long edges that are slow to lay out. Play a smaller part of the "
+            "graph (call to_html on an inner node)"
+        ) from None
     text = text[text.index("<svg"):]
     return _STRIP.sub("", text).strip()
 

@@ -7,6 +7,7 @@ import json
 import math
 import re
 import shutil
+from typing import Any
 
 import pytest
 from hypothesis import given, settings
@@ -39,10 +40,11 @@ def neuron() -> tuple[Value, dict[str, Value]]:
     return o, {"x1": x1, "x2": x2, "w1": w1, "w2": w2, "b": b, "n": n}
 
 
-def page_data(text: str) -> dict:
+def page_data(text: str) -> dict[str, Any]:
     m = re.search(r'<script type="application/json" class="agp-data">(.*?)</script>', text, re.S)
     assert m is not None
-    return json.loads(m.group(1))
+    data: dict[str, Any] = json.loads(m.group(1))
+    return data
 
 
 def test_data_replays_the_trace_exactly() -> None:
