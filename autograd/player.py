@@ -170,8 +170,10 @@ def _dot(trace: BackwardTrace, data: dict[str, Any], rankdir: str) -> str:
         for p, _local, _amount, before, after in step["s"]:
             longest[p] = max(longest[p], 5 + len(before), 5 + len(after))
     final = [_format(trace.grads.get(v, 0.0)) for v in trace.order]
+    # Edges first, boxes filled white on top of them: an edge never runs across a number.
     lines = ["digraph player {", f"  rankdir={rankdir};", '  bgcolor="transparent";',
-             '  node [fontname="Helvetica", fontsize=11];',
+             "  outputorder=edgesfirst;",
+             '  node [fontname="Helvetica", fontsize=11, style=filled, fillcolor=white];',
              '  edge [fontname="Helvetica", fontsize=10, arrowsize=0.7];']
     if len(nodes) > _BIG:
         # Fewer crossing-reduction passes and straight edges: an MLP's 500 values lay out in

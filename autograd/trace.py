@@ -142,14 +142,18 @@ class BackwardTrace:
 
         return page(self, rankdir=rankdir, **options)
 
-    def _repr_html_(self) -> str:
-        """In Jupyter: the player inline (or, past its size cap, a note saying so)."""
+    def _repr_html_(self) -> str | None:
+        """In Jupyter: the player inline (past its size cap, a note saying so; without the
+        Graphviz ``dot`` program, nothing, so the table shows instead)."""
         from .player import TooManyNodesError, fragment
+        from .viz import GraphvizNotFoundError
 
         try:
             return fragment(self)
         except TooManyNodesError as err:
             return f"<p>{html.escape(str(err))}</p>"
+        except GraphvizNotFoundError:
+            return None
 
     def apply(self) -> None:
         """Adds the recorded gradients to ``.grad``, as ``root.backward(seed)`` would."""

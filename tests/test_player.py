@@ -223,3 +223,11 @@ def test_running_gradients_end_at_backward(xs: list[float]) -> None:
     for i, v in enumerate(vs):
         idx = next(k for k, n in enumerate(d["nodes"]) if n["name"] == f"x{i}")
         assert shown.get(idx, "0") == format_number(v.grad)
+
+
+def test_repr_html_without_graphviz_falls_back_to_the_table(
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("PATH", "")
+    t = trace_backward(Value(2.0, label="a") * 3)
+    assert t._repr_html_() is None
+    assert "| step |" in t._repr_markdown_()
