@@ -6,7 +6,8 @@ Prints the page size of a 50-value graph, then, for a graph at the player's cap 
 squared error over as many moons as fit in 500 values), the time the page takes per step: the
 script's own work (``go(k)``, which also forces layout when it scrolls the lit node into view)
 and the interval between painted frames while it steps once per animation frame (a frame can
-never be shorter than the display's refresh, about 16.7 ms). Needs selenium, Chromium,
+never be shorter than the display's refresh, about 16.7 ms), against the same loop showing the
+same step every frame (what the machine's load alone costs). Needs selenium, Chromium,
 chromedriver and Graphviz.
 """
 
@@ -29,14 +30,15 @@ from autograd.viz import to_html
 _STEP_EVERY_FRAME = """
 var done = arguments[arguments.length - 1];
 var player = document.querySelector('.agp').agp;
-var start = arguments[0], count = arguments[1];
+var start = arguments[0], count = arguments[1], move = arguments[2];
 var frames = [], work = [], last = null, k = start;
 function tick(now) {
   if (last !== null) { frames.push(now - last); }
   last = now;
   if (work.length >= count) { done({frames: frames, work: work}); return; }
   var t0 = performance.now();
-  player.go(k++);
+  player.go(k);
+  k += move;
   work.push(performance.now() - t0);
   requestAnimationFrame(tick);
 }
@@ -114,10 +116,13 @@ def main() -> int:
             driver.set_script_timeout(120)
             driver.get(path.as_uri())
             start = max(1, n - args.steps // 2)  # across the end of forward, into backward
-            result = driver.execute_async_script(_STEP_EVERY_FRAME, start, args.steps)
+            result = driver.execute_async_script(_STEP_EVERY_FRAME, start, args.steps, 1)
             print(f"one step per frame, steps {start}..{start + args.steps - 1}:")
             print(f"  script work per step: {summary(result['work'])}")
             print(f"  frame interval:       {summary(result['frames'])}")
+            still = driver.execute_async_script(_STEP_EVERY_FRAME, start, args.steps, 0)
+            print(f"  the same, but every frame shows the same step (nothing changes): "
+                  f"{summary(still['frames'])}")
             jumps = driver.execute_script(
                 "var p = document.querySelector('.agp').agp, t = [];"
                 "for (var i = 0; i < 20; i++) { var t0 = performance.now();"
