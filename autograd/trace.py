@@ -26,6 +26,7 @@ gradients of the leaves: a = -3, b = 2
 
 from __future__ import annotations
 
+import html
 from dataclasses import dataclass
 from typing import Any
 
@@ -159,6 +160,25 @@ class BackwardTrace:
         dg = graphviz.Digraph(name="autograd")
         dg.body.extend(line + "\n" for line in body)
         return dg
+
+    def to_html(self, rankdir: str = "LR", **options: Any) -> str:
+        """The backprop player: a self-contained HTML page (see :mod:`autograd.player`)."""
+        from .player import page
+
+        return page(self, rankdir=rankdir, **options)
+
+    def _repr_html_(self) -> str | None:
+        """In Jupyter: the player inline (past its size cap, a note saying so; without the
+        Graphviz ``dot`` program, nothing, so the table shows instead)."""
+        from .player import TooManyNodesError, fragment
+        from .viz import GraphvizNotFoundError
+
+        try:
+            return fragment(self)
+        except TooManyNodesError as err:
+            return f"<p>{html.escape(str(err))}</p>"
+        except GraphvizNotFoundError:
+            return None
 
     def apply(self) -> None:
         """Adds the recorded gradients to ``.grad``, as ``root.backward(seed)`` would."""

@@ -55,7 +55,7 @@ from .naming import names_in_order
 
 __all__ = [
     "to_dot", "draw_dot", "render", "op_text", "format_number", "GraphvizNotFoundError",
-    "RANKDIRS", "COLLAPSE_MODES",
+    "RANKDIRS", "COLLAPSE_MODES", "to_html",
 ]
 
 RANKDIRS = ("LR", "TB", "RL", "BT")
@@ -352,6 +352,18 @@ def draw_dot(root: Value, rankdir: str = "LR", **options: Any) -> Any:
     dg = graphviz.Digraph(name="autograd")
     dg.body.extend(line + "\n" for line in body)
     return dg
+
+
+def to_html(root: Value, rankdir: str = "LR", **options: Any) -> str:
+    """The backprop player for the graph behind ``root``: one self-contained HTML page.
+
+    It computes the gradients it shows by itself (``trace_backward``), leaving every ``.grad``
+    as it was. Options: ``title``, ``max_nodes`` (see :mod:`autograd.player`).
+    """
+    from .player import page
+    from .trace import trace_backward
+
+    return page(trace_backward(root), rankdir=rankdir, **options)
 
 
 _FORMATS = {".svg": "svg", ".png": "png", ".pdf": "pdf"}

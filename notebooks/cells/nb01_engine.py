@@ -135,4 +135,28 @@ print(grad(f)(1.0, 2.0), grad(f, argnums=(0, 1))(1.0, 2.0))
 print(grad(grad(f))(1.0, 2.0))
 print(hessian(f)(1.0, 2.0))
 """),
+    md("""
+## Watch it: the backprop player
+
+A recorded trace shows as a player: the forward pass first, one value per step, then the
+backward pass, one node per step. At each backward step the lit node (red) has its upstream
+gradient, each arrow into its op shows *local derivative × upstream = contribution*, the parents
+that receive are green, and every box shows its running `.grad`. Click the player, then use
+← and →, space to play, or the buttons and the slider. (Where scripts do not run, as on
+GitHub, it shows its last step as a still drawing.)
+"""),
+    code("""
+t
+"""),
+    md("""
+The same player as a page of its own, with no network needed to open it:
+`autograd.viz.to_html(o)` returns the HTML (it leaves every `.grad` as it was), and from the
+command line `python -m autograd graph "tanh(x1*w1 + x2*w2 + b)" x1=2 x2=0 w1=-3 w2=1 b=6.88
+-o page.html` writes it; `page.html#step=12` opens it at step 12.
+"""),
+    code("""
+from autograd.viz import to_html
+page = to_html(o)
+print(f"{len(page):,} characters, starting {page[:15]!r}")
+"""),
 ]
