@@ -729,7 +729,7 @@ class _Writer:
             parents = tuple(self.var[p] for p in node.parents)
             shim = _shim(fn)
             c = node._arg if fn.arity in (ops.UNARY_CONST, ops.NARY_CONST) else None
-            body.append(("=", _LOOP, out.name, _lift(self._rule(shim, False, parents, c, out))))
+            body.append(("=", _LOOP, out.name, _lift(self._rule(fn, False, parents, c, out))))
             self.var[node] = out
             self.rule[node] = (shim, parents, c, out)
         # Guards: every comparison taken while tracing must come out the same way again.
@@ -743,10 +743,23 @@ class _Writer:
                      _lift(output)))
         return body
 
-    def _rule(self, shim: ops.Op, partials: bool, xs: tuple[Expr, ...], c: Any, out: Name
+    def _rule(self, op: ops.Op | None, partials: bool, xs: tuple[Expr, ...], c: Any, out: Name
               ) -> Any:
         """The forward (or the partials) of an op on ``xs``: its rule is run once on stand-in
-        operands for each kind of node (op, number of inputs, constant), then filled in."""
+        operands for each kind of node (op, number of inputs, constant), then filled in. A
+        formula over more than :data:`_WRITE_LIMIT` operands (a neuron with a thousand inputs)
+        is called by name instead, so that no expression nests deeper than that."""
+        assert op is not None
+        shim = _shim(op)
+        if len(xs) > _WRITE_LIMIT:
+            fn = op.partials if partials else op.forward
+            hint = f"{op.name}_partials" if partials else op.name
+            many: tuple[Any, ...] = (Tuple(xs),) if op.arity in (ops.NARY, ops.NARY_CONST) else xs
+            if op.arity in (ops.UNARY_CONST, ops.NARY_CONST):
+                many = (*many, _lift(c))
+            if partials:
+                many = (*many, out)
+            return Call(self.ns.bind(fn, hint), many)
         key: tuple[Any, ...] | None = (id(shim), partials, len(xs), c)
         try:
             template = self._templates.get(key)
@@ -789,8 +802,8 @@ class _Writer:
         local: dict[Value, tuple[Expr, ...]] = {}
         pre: dict[Value, Stmt] = {}
         for node in order:
-            shim, parents, c, out = self.rule[node]
-            result = self._rule(shim, True, parents, c, out)
+            _, parents, c, out = self.rule[node]
+            result = self._rule(node._fn, True, parents, c, out)
             if isinstance(result, Expr):  # a rule called by name returns its tuple
                 tmp = ns.fresh(f"d_{out.name}")
                 pre[node] = ("=", 0, tmp, result)
@@ -938,6 +951,9 @@ class _Writer:
         return "\n".join(lines) + "\n"
 
 
+#: The most operands a rule is written out for (more: the rule is called by name).
+_WRITE_LIMIT = 256
+
 #: The most names one folded expression may read: long chains of single-use temporaries (a sum
 #: folded left, a chain of tanh) stay lines of their own, readable and shallow.
 _FOLD_LIMIT = 40
@@ -1051,10 +1067,16 @@ def _common(a: int, b: int, parent: list[int], depth: list[int]) -> int:
 
 
 def _sum_of(terms: Sequence[Expr]) -> Expr:
-    total = terms[0]
-    for t in terms[1:]:
-        total = Bin("+", total, t)
-    return total
+    """The sum of ``terms`` as a balanced tree: thousands of terms stay shallow for the printer
+    and for Python's own compiler (a left fold would nest as deep as it is long)."""
+    level = list(terms)
+    while len(level) > 1:
+        paired: list[Expr] = [Bin("+", level[i], level[i + 1])
+                              for i in range(0, len(level) - 1, 2)]
+        if len(level) % 2:
+            paired.append(level[-1])
+        level = paired
+    return level[0]
 
 
 # ---------------------------------------------------------------------------------------------

@@ -409,3 +409,14 @@ def test_a_new_shape_of_the_arguments_is_traced_quietly() -> None:
         warnings.simplefilter("error")
         assert cf.sum([([1.0, 2.0],), ([3.0],), ([1.0, 1.0],)]) == 16.0
     assert w.grad == 8.0 and cf.traces == 2
+
+
+def test_a_wide_neuron_and_thousands_of_parameters_compile() -> None:
+    # 3,000 weights: the finiteness check and the neuron's sum stay shallow (no RecursionError)
+    ws = [Value(0.001 * (i % 7 - 3)) for i in range(3000)]
+    b = Value(0.5)
+    cf = compile(lambda x: autograd.dot(ws, [x] * 3000, b).relu())
+    value, grads = _compiled(cf, [*ws, b], 0.7)
+    want, want_grads = _eager(lambda x: autograd.dot(ws, [Value(x)] * 3000, b).relu(),
+                              [*ws, b], 0.7)
+    assert value == want and grads == want_grads
