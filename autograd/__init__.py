@@ -12,7 +12,7 @@
 # which needs hypothesis, is imported on demand).
 from . import data, nn, optim, trace, viz
 from .collector import gc_paused
-from .compiler import compile
+from .compiler import compile as compile  # public as autograd.compile, kept out of __all__
 from .engine import (
     Value,
     dot,
@@ -29,8 +29,9 @@ from .gradcheck import GradcheckError, gradcheck
 
 __version__ = "0.1.0"
 
-# ``sum`` is imported above (``autograd.sum`` works) but not listed: ``from autograd import *``
-# must not replace the builtin ``sum`` (``sum([True, False])``, an accuracy count, still works).
+# ``sum`` and ``compile`` are imported above (``autograd.sum``, ``autograd.compile`` work) but not
+# listed: ``from autograd import *`` must not replace the builtins ``sum`` (``sum([True, False])``,
+# an accuracy count, still works) and ``compile``.
 __all__ = [
     "data",
     "nn",
@@ -50,6 +51,5 @@ __all__ = [
     "dot",
     "logsumexp",
     "explain",
-    "compile",
     "gc_paused",
 ]

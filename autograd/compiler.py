@@ -56,7 +56,9 @@ from . import engine, ops
 from .collector import gc_paused
 from .engine import Value, enable_grad, is_grad_enabled, topological_order
 
-__all__ = ["compile", "CompiledFunction", "MAX_NODES"]
+# ``compile`` is public (``autograd.compile``) but not listed: a star import must not replace
+# the builtin ``compile``.
+__all__ = ["CompiledFunction", "MAX_NODES"]
 
 #: The largest graph one trace may have. Python compiles straight-line code at about 12 µs a line
 #: (measured on this project's machine), so a trace of 20,000 nodes (about 60,000 lines of forward
