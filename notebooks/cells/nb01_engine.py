@@ -191,7 +191,7 @@ from autograd import compile
 w1c, w2c = Value(-3.0, label="w1"), Value(1.0, label="w2")
 bc = Value(6.8813735870195432, label="b")
 
-def neuron(x1, x2):
+def neuron(x1: Value, x2: Value) -> Value:
     return (x1 * w1c + x2 * w2c + bc).tanh()
 
 cf = compile(neuron)
