@@ -40,13 +40,13 @@ import math
 import os
 import shutil
 import subprocess
-import tempfile
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
 from . import ops
 from .engine import Value, topological_order
+from .files import atomic_write
 
 __all__ = [
     "to_dot", "draw_dot", "render", "op_text", "format_number", "GraphvizNotFoundError",
@@ -528,7 +528,7 @@ def render(root: Value, path: str | os.PathLike[str], rankdir: str = "LR",
         )
     source = to_dot(root, rankdir, **options)
     data = (source + "\n").encode() if ext == ".dot" else run_dot(source, _FORMATS[ext])
-    _write_whole(path, data)
+    atomic_write(path, data)  # whole or not at all, keeping the old file's mode
     return path
 
 
@@ -544,16 +544,3 @@ def run_dot(source: str, fmt: str) -> bytes:
         raise RuntimeError(f"dot failed: {message[0] if message else 'no message'}")
     return result.stdout
 
-
-def _write_whole(path: str, data: bytes) -> None:
-    folder = os.path.dirname(os.path.abspath(path))
-    fd, tmp = tempfile.mkstemp(dir=folder, prefix=".autograd-", suffix=".tmp")
-    try:
-        with os.fdopen(fd, "wb") as f:
-            f.write(data)
-        os.chmod(tmp, 0o644)
-        os.replace(tmp, path)
-    except BaseException:
-        if os.path.exists(tmp):
-            os.unlink(tmp)
-        raise
