@@ -91,6 +91,7 @@ def atomic_write(path: str | os.PathLike[str], data: bytes | str) -> None:
         old_mode = None
     except OSError as err:
         raise _named(err, str(user_path)) from None
+    _refuse_read_only(target, user_path, old_mode)
     try:
         fd, tmp = _open_temporary(folder)
     except OSError as err:
@@ -111,6 +112,13 @@ def atomic_write(path: str | os.PathLike[str], data: bytes | str) -> None:
             os.unlink(tmp)
         raise
     _sync_folder(folder)
+
+
+def _refuse_read_only(target: str, user_path: object, mode: int | None) -> None:
+    """A file the user may not write is not replaced either (a rename would be allowed)."""
+    if mode is not None and not stat.S_ISDIR(os.stat(target).st_mode) \
+            and not os.access(target, os.W_OK):
+        raise PermissionError(errno.EACCES, os.strerror(errno.EACCES), str(user_path))
 
 
 def _sync_folder(folder: str) -> None:
@@ -146,6 +154,7 @@ def check_writable(path: str | os.PathLike[str]) -> None:
     folder = os.path.dirname(os.path.abspath(target))
     if not os.path.isdir(folder):
         raise FileNotFoundError(errno.ENOENT, os.strerror(errno.ENOENT), str(user_path))
+    _refuse_read_only(target, user_path, 0 if os.path.exists(target) else None)
     try:
         fd, tmp = _open_temporary(folder)
     except OSError as err:

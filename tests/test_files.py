@@ -316,3 +316,17 @@ def test_endless_file_is_refused_without_reading_it_all():
         files.read_json("/dev/zero", max_bytes=1000)
     with pytest.raises(ValueError, match="/dev/zero: the file is larger"):
         Neuron(1).load("/dev/zero")
+
+
+def test_a_file_the_user_may_not_write_is_not_replaced(tmp_path, monkeypatch):
+    # As root every file is writable, so the permission check is simulated.
+    path = tmp_path / "m.json"
+    path.write_text("old")
+    monkeypatch.setattr(os, "access", lambda p, mode: os.fspath(p) != str(path))
+    with pytest.raises(PermissionError) as info:
+        files.atomic_write(path, "new")
+    assert info.value.filename == str(path) and path.read_text() == "old"
+    with pytest.raises(PermissionError):
+        files.check_writable(path)
+    files.atomic_write(tmp_path / "other.json", "fine")
+    assert _leftovers(tmp_path) == []
