@@ -46,10 +46,37 @@ NARY_CONST = "nary_const"
 
 INF = math.inf
 
+# Roles an op can play where a drawing collapses a network into neurons and layers.
+ACTIVATION = "activation"      # a function applied to one neuron's weighted sum
+WEIGHTED_SUM = "weighted_sum"  # a neuron's sum_i w_i x_i + b
+GATHER = "gather"              # adds several pieces into one (a sum over samples, a bias added)
+
+#: An interval ``(lo, hi)`` that tests may sample an argument from; an argument's sampling set is a
+#: tuple of such intervals (their union).
+Interval = tuple[float, float]
+ANYWHERE: tuple[Interval, ...] = ((-5.0, 5.0),)
+POSITIVE: tuple[Interval, ...] = ((0.05, 10.0),)
+NONZERO: tuple[Interval, ...] = ((-5.0, -0.2), (0.2, 5.0))
+
 
 @dataclass(frozen=True, slots=True)
 class Op:
-    """One operation: its name, how to compute it, and its local derivatives."""
+    """One operation: its name, how to compute it, its local derivatives, and every other fact
+    that the rest of the package needs about it.
+
+    * ``sample``: where tests may draw each argument (Values first, then constants), one tuple of
+      intervals per argument; ``()`` means :data:`ANYWHERE` for every argument. N-ary ops use the
+      first entry for all of their arguments.
+    * ``kinks``: input values where the derivative jumps and the table follows a convention
+      (relu at 0): tests keep away from them for finite differences and test them on their own.
+    * ``const_first``: the plain number comes first (``c - x``, ``c / x``, ``c ** x``).
+    * ``role``: :data:`ACTIVATION`, :data:`WEIGHTED_SUM`, :data:`GATHER` or ``''``.
+    * ``torch``, ``numpy``, ``math``: the op's name in ``torch`` (an attribute path such as
+      ``"tanh"`` or ``"nn.functional.softplus"``), NumPy's ufuncs and Python's ``math`` module,
+      ``''`` where there is none.
+    * ``method``: the name of the ``Value`` method (and the formula function) that applies it.
+    * ``example``: a one-line example, shown in the method's docstring.
+    """
 
     name: str
     symbol: str
@@ -58,6 +85,60 @@ class Op:
     partials: Callable[..., tuple[Any, ...]]
     domain: str = "all real numbers"
     maths: str = ""
+    sample: tuple[tuple[Interval, ...], ...] = ()
+    kinks: tuple[float, ...] = ()
+    const_first: bool = False
+    role: str = ""
+    torch: str = ""
+    numpy: str = ""
+    math: str = ""
+    method: str = ""
+    example: str = ""
+
+    # The one place that knows how each arity calls its rules. ``xs`` are the differentiable
+    # inputs (floats, Values, or anything else the rules accept) and ``c`` the plain constant.
+
+    def split(self, args: Sequence[Any]) -> tuple[tuple[Any, ...], Any]:
+        """The arguments of a call (as :func:`autograd.engine.apply_op` takes them) split into
+        ``(xs, c)``: the differentiable inputs and the constant (``None`` if there is none)."""
+        if self.arity == UNARY_CONST:
+            x, c = args
+            return (x,), c
+        if self.arity == NARY_CONST:
+            xs, cs = args
+            return tuple(xs), tuple(cs)
+        return tuple(args), None
+
+    def evaluate(self, xs: Sequence[Any], c: Any = None) -> Any:
+        """``forward`` on the inputs ``xs`` (and the constant ``c``), whatever the arity."""
+        arity = self.arity
+        if arity in (UNARY, BINARY):
+            return self.forward(*xs)
+        if arity == UNARY_CONST:
+            return self.forward(xs[0], c)
+        if arity == NARY:
+            return self.forward(xs)
+        return self.forward(xs, c)
+
+    def local(self, xs: Sequence[Any], c: Any, out: Any) -> tuple[Any, ...]:
+        """``partials`` at the inputs ``xs``, the constant ``c`` and the result ``out``."""
+        arity = self.arity
+        if arity in (UNARY, BINARY):
+            return self.partials(*xs, out)
+        if arity == UNARY_CONST:
+            return self.partials(xs[0], c, out)
+        if arity == NARY:
+            return self.partials(xs, out)
+        return self.partials(xs, c, out)
+
+    def doc(self) -> str:
+        """The docstring of the Value method (or function) that applies this op."""
+        lines = [f"{self.name}: {self.maths}." if self.maths else f"{self.name}."]
+        if self.domain != "all real numbers":
+            lines.append(f"Defined for {self.domain}.")
+        if self.example:
+            lines.append(f"Example: ``{self.example}``.")
+        return "\n\n".join(lines)
 
 
 # ---------------------------------------------------------------------------------------------
@@ -215,79 +296,134 @@ def _declare(op: Op) -> Op:
 
 # --- arithmetic between two Values ----------------------------------------------------------
 ADD = _declare(Op("add", "+", BINARY, lambda x, y: x + y, lambda x, y, out: (1.0, 1.0),
-                  maths="d/dx = 1, d/dy = 1"))
+                  maths="d/dx = 1, d/dy = 1", role=GATHER, torch="add", numpy="add",
+                  example="Value(2.0) + Value(3.0)  # data 5.0"))
 SUB = _declare(Op("sub", "-", BINARY, lambda x, y: x - y, lambda x, y, out: (1.0, -1.0),
-                  maths="d/dx = 1, d/dy = -1"))
+                  maths="d/dx = 1, d/dy = -1", torch="sub", numpy="subtract",
+                  example="Value(2.0) - Value(3.0)  # data -1.0"))
 MUL = _declare(Op("mul", "*", BINARY, lambda x, y: x * y, lambda x, y, out: (y, x),
-                  maths="d/dx = y, d/dy = x"))
+                  maths="d/dx = y, d/dy = x", torch="mul", numpy="multiply",
+                  example="Value(2.0) * Value(3.0)  # data 6.0"))
 DIV = _declare(Op("div", "/", BINARY, _div, lambda x, y, out: (1.0 / y, -out / y),
-                  domain="y != 0", maths="d/dx = 1/y, d/dy = -x/y**2 = -out/y"))
+                  domain="y != 0", maths="d/dx = 1/y, d/dy = -x/y**2 = -out/y",
+                  sample=(ANYWHERE, NONZERO), torch="div", numpy="divide",
+                  example="Value(3.0) / Value(2.0)  # data 1.5"))
 POW = _declare(Op("pow", "**", BINARY, _pow_value,
                   lambda x, y, out: (y * x ** (y - 1.0), out * _log(x)),
-                  domain="x > 0", maths="d/dx = y x**(y-1), d/dy = x**y log(x) = out log(x)"))
+                  domain="x > 0", maths="d/dx = y x**(y-1), d/dy = x**y log(x) = out log(x)",
+                  sample=(((0.1, 3.0),), ((-3.0, 3.0),)), torch="pow", numpy="power",
+                  example="Value(2.0) ** Value(3.0)  # data 8.0"))
 
 # --- arithmetic with a plain number c, which gets no gradient --------------------------------
 ADD_CONST = _declare(Op("add_const", "+", UNARY_CONST, lambda x, c: x + c,
-                        lambda x, c, out: (1.0,), maths="x + c: d/dx = 1"))
+                        lambda x, c, out: (1.0,), maths="x + c: d/dx = 1", role=GATHER,
+                        torch="add", numpy="add", example="Value(2.0) + 3  # data 5.0"))
 SUB_CONST = _declare(Op("sub_const", "-", UNARY_CONST, lambda x, c: x - c,
-                        lambda x, c, out: (1.0,), maths="x - c: d/dx = 1"))
+                        lambda x, c, out: (1.0,), maths="x - c: d/dx = 1", torch="sub",
+                        numpy="subtract", example="Value(2.0) - 3  # data -1.0"))
 RSUB_CONST = _declare(Op("rsub_const", "-", UNARY_CONST, lambda x, c: c - x,
-                         lambda x, c, out: (-1.0,), maths="c - x: d/dx = -1"))
+                         lambda x, c, out: (-1.0,), maths="c - x: d/dx = -1", const_first=True,
+                         torch="sub", numpy="subtract", example="3 - Value(2.0)  # data 1.0"))
 MUL_CONST = _declare(Op("mul_const", "*", UNARY_CONST, lambda x, c: x * c,
-                        lambda x, c, out: (c,), maths="x * c: d/dx = c"))
+                        lambda x, c, out: (c,), maths="x * c: d/dx = c", torch="mul",
+                        numpy="multiply", example="Value(2.0) * 3  # data 6.0"))
 DIV_CONST = _declare(Op("div_const", "/", UNARY_CONST, _div,
                         lambda x, c, out: (1.0 / c,), domain="c != 0",
-                        maths="x / c: d/dx = 1/c"))
+                        maths="x / c: d/dx = 1/c", sample=(ANYWHERE, NONZERO), torch="div",
+                        numpy="divide", example="Value(3.0) / 2  # data 1.5"))
 RDIV_CONST = _declare(Op("rdiv_const", "/", UNARY_CONST, lambda x, c: c / x,
                          lambda x, c, out: (-out / x,), domain="x != 0",
-                         maths="c / x: d/dx = -c/x**2 = -out/x"))
+                         maths="c / x: d/dx = -c/x**2 = -out/x", sample=(NONZERO, ANYWHERE),
+                         const_first=True, torch="div", numpy="divide",
+                         example="3 / Value(2.0)  # data 1.5"))
 POW_CONST = _declare(Op("pow_const", "**", UNARY_CONST, _pow_const, _pow_const_partials,
                         domain="x >= 0 unless c is an integer; x != 0 if c < 0",
-                        maths="x ** c: d/dx = c x**(c-1)"))
+                        maths="x ** c: d/dx = c x**(c-1)",
+                        sample=(((0.1, 3.0),), ((-3.0, 3.0),)), torch="pow", numpy="power",
+                        example="Value(3.0) ** 2  # data 9.0"))
 RPOW_CONST = _declare(Op("rpow_const", "**", UNARY_CONST, _rpow_const, _rpow_const_partials,
                          domain="c > 0, or x an integer",
-                         maths="c ** x: d/dx = c**x log(c) = out log(c)"))
+                         maths="c ** x: d/dx = c**x log(c) = out log(c)",
+                         sample=(((-3.0, 3.0),), ((0.1, 3.0),)), const_first=True, torch="pow",
+                         numpy="power", example="2 ** Value(3.0)  # data 8.0"))
 LEAKY_RELU = _declare(Op("leaky_relu", "leaky_relu", UNARY_CONST,
                          lambda x, c: c * x if x <= 0.0 else x,  # nan stays nan
                          lambda x, c, out: (1.0 if x > 0.0 else c,),
-                         maths="d/dx = 1 if x > 0 else slope (slope at 0, as in PyTorch)"))
+                         maths="d/dx = 1 if x > 0 else slope (slope at 0, as in PyTorch)",
+                         sample=(ANYWHERE, ((0.0, 0.5),)), kinks=(0.0,), role=ACTIVATION,
+                         torch="nn.functional.leaky_relu", method="leaky_relu",
+                         example="Value(-2.0).leaky_relu(0.1)  # data -0.2"))
 
 # --- functions of one Value ------------------------------------------------------------------
-NEG = _declare(Op("neg", "neg", UNARY, lambda x: -x, lambda x, out: (-1.0,), maths="d/dx = -1"))
+NEG = _declare(Op("neg", "neg", UNARY, lambda x: -x, lambda x, out: (-1.0,), maths="d/dx = -1",
+                  torch="neg", numpy="negative", example="-Value(2.0)  # data -2.0"))
 ABS = _declare(Op("abs", "abs", UNARY, abs, lambda x, out: (_sign(x),),
-                  maths="d/dx = sign(x); 0 at 0, as in PyTorch"))
+                  maths="d/dx = sign(x); 0 at 0, as in PyTorch", kinks=(0.0,), torch="abs",
+                  numpy="absolute", math="fabs", method="abs",
+                  example="Value(-2.0).abs()  # data 2.0"))
 EXP = _declare(Op("exp", "exp", UNARY, math.exp, lambda x, out: (out,),
-                  domain="x <= 709.78 (larger overflows a float)", maths="d/dx = e**x = out"))
+                  domain="x <= 709.78 (larger overflows a float)", maths="d/dx = e**x = out",
+                  torch="exp", numpy="exp", math="exp", method="exp",
+                  example="Value(0.0).exp()  # data 1.0"))
 LOG = _declare(Op("log", "log", UNARY, math.log, lambda x, out: (1.0 / x,),
-                  domain="x > 0", maths="d/dx = 1/x"))
+                  domain="x > 0", maths="d/dx = 1/x", sample=(POSITIVE,), torch="log",
+                  numpy="log", math="log", method="log", example="Value(1.0).log()  # data 0.0"))
 TANH = _declare(Op("tanh", "tanh", UNARY, math.tanh, lambda x, out: (1.0 - out * out,),
-                   maths="d/dx = 1 - tanh(x)**2 = 1 - out**2"))
+                   maths="d/dx = 1 - tanh(x)**2 = 1 - out**2", role=ACTIVATION, torch="tanh",
+                   numpy="tanh", math="tanh", method="tanh",
+                   example="Value(0.0).tanh()  # data 0.0"))
 SIGMOID = _declare(Op("sigmoid", "sigmoid", UNARY, _sigmoid,
-                      lambda x, out: (out * (1.0 - out),), maths="d/dx = out (1 - out)"))
+                      lambda x, out: (out * (1.0 - out),), maths="d/dx = out (1 - out)",
+                      role=ACTIVATION, torch="sigmoid", method="sigmoid",
+                      example="Value(0.0).sigmoid()  # data 0.5"))
 RELU = _declare(Op("relu", "relu", UNARY, lambda x: 0.0 if x <= 0.0 else x,  # nan stays nan
                    lambda x, out: (1.0 if x > 0.0 else 0.0,),
-                   maths="d/dx = 1 if x > 0 else 0 (0 at 0, as in PyTorch)"))
+                   maths="d/dx = 1 if x > 0 else 0 (0 at 0, as in PyTorch)", kinks=(0.0,),
+                   role=ACTIVATION, torch="relu", method="relu",
+                   example="Value(-2.0).relu()  # data 0.0"))
 SQRT = _declare(Op("sqrt", "sqrt", UNARY, math.sqrt, _sqrt_partials, domain="x >= 0",
-                   maths="d/dx = 1 / (2 sqrt(x)) = 0.5/out; inf at 0"))
-SIN = _declare(Op("sin", "sin", UNARY, math.sin, lambda x, out: (_cos(x),), maths="d/dx = cos(x)"))
+                   maths="d/dx = 1 / (2 sqrt(x)) = 0.5/out; inf at 0", sample=(POSITIVE,),
+                   torch="sqrt", numpy="sqrt", math="sqrt", method="sqrt",
+                   example="Value(4.0).sqrt()  # data 2.0"))
+SIN = _declare(Op("sin", "sin", UNARY, math.sin, lambda x, out: (_cos(x),), maths="d/dx = cos(x)",
+                  torch="sin", numpy="sin", math="sin", method="sin",
+                  example="Value(0.0).sin()  # data 0.0"))
 COS = _declare(Op("cos", "cos", UNARY, math.cos, lambda x, out: (-_sin(x),),
-                  maths="d/dx = -sin(x)"))
+                  maths="d/dx = -sin(x)", torch="cos", numpy="cos", math="cos", method="cos",
+                  example="Value(0.0).cos()  # data 1.0"))
 SOFTPLUS = _declare(Op("softplus", "softplus", UNARY, _softplus, _softplus_partials,
-                       maths="log(1 + e**x): d/dx = sigmoid(x)"))
+                       maths="log(1 + e**x): d/dx = sigmoid(x)", role=ACTIVATION,
+                       torch="nn.functional.softplus", method="softplus",
+                       example="Value(0.0).softplus()  # data 0.6931..."))
 IDENTITY = _declare(Op("identity", "id", UNARY, lambda x: x, lambda x, out: (1.0,),
-                       maths="d/dx = 1 (marks a variable for the functional API)"))
+                       maths="d/dx = 1 (marks a variable for the functional API)",
+                       role=ACTIVATION, torch="clone", numpy="positive"))
 
 # --- functions of many Values ----------------------------------------------------------------
 SUM = _declare(Op("sum", "sum", NARY, math.fsum, lambda xs, out: (1.0,) * len(xs),
-                  maths="d/dx_i = 1"))
+                  maths="d/dx_i = 1", role=GATHER, torch="sum",
+                  example="autograd.sum([Value(1.0), Value(2.0)])  # data 3.0"))
 LOGSUMEXP = _declare(Op("logsumexp", "logsumexp", NARY, _logsumexp, _logsumexp_partials,
-                        maths="log(sum_j e**x_j): d/dx_i = e**(x_i - out), the softmax"))
+                        maths="log(sum_j e**x_j): d/dx_i = e**(x_i - out), the softmax",
+                        sample=(((-20.0, 20.0),),), torch="logsumexp",
+                        example="autograd.logsumexp([Value(0.0), Value(0.0)])  # data 0.6931..."))
 WSUM = _declare(Op("wsum", "w·x+b", NARY, _wsum, _wsum_partials,
-                   maths="sum_i w_i x_i + b: d/dw_i = x_i, d/dx_i = w_i, d/db = 1"))
+                   maths="sum_i w_i x_i + b: d/dw_i = x_i, d/dx_i = w_i, d/db = 1",
+                   role=WEIGHTED_SUM,
+                   example="autograd.dot([Value(2.0)], [Value(3.0)], Value(1.0))  # data 7.0"))
 WSUM_CONST = _declare(Op("wsum_const", "w·x+b", NARY_CONST, _wsum_const, _wsum_const_partials,
-                         maths="sum_i w_i c_i + b with data c: d/dw_i = c_i, d/db = 1"))
+                         maths="sum_i w_i c_i + b with data c: d/dw_i = c_i, d/db = 1",
+                         role=WEIGHTED_SUM,
+                         example="autograd.dot([Value(2.0)], [3.0], Value(1.0))  # data 7.0"))
 
-#: Functions of one Value that may be called by name (``tanh(x)``), e.g. by ``autograd graph``.
-FUNCTIONS: tuple[str, ...] = (
-    "exp", "log", "tanh", "sigmoid", "relu", "sqrt", "sin", "cos", "abs", "softplus", "leaky_relu",
-)
+#: Functions of one Value that may be called by name (``tanh(x)``), e.g. by ``autograd graph``:
+#: every op with a ``Value`` method.
+FUNCTIONS: tuple[str, ...] = tuple(op.method for op in OPS.values() if op.method)
+
+
+def by_method(name: str) -> Op:
+    """The op whose ``Value`` method is ``name`` (``"tanh"``); KeyError if there is none."""
+    for op in OPS.values():
+        if op.method == name:
+            return op
+    raise KeyError(name)
