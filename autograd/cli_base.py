@@ -55,7 +55,8 @@ class HelpFormatter(argparse.HelpFormatter):
     def _get_help_string(self, action: argparse.Action) -> str:
         text = action.help or ""
         default = action.default
-        if (default is None or default is argparse.SUPPRESS or default is False
+        if (default is None or str(default) == "None" or default is argparse.SUPPRESS
+                or default is False
                 or "default" in text or not action.option_strings):
             return text
         return text + " (default: %(default)s)"
