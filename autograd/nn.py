@@ -597,7 +597,9 @@ class MLP(Module):
         needs the ``torch`` extra. See :mod:`autograd.torch_bridge`."""
         from .torch_bridge import from_torch
 
-        return from_torch(seq, cls)
+        model = from_torch(seq, cls)
+        assert isinstance(model, MLP)
+        return model
 
     def __repr__(self) -> str:
         return f"MLP({self.nin}, {self.nouts}, activation={self.activation!r})"
