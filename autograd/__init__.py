@@ -22,6 +22,7 @@ from .engine import (
     topological_order,
 )
 from .explain import explain
+from .forward import hvp, jacobian, jvp, vjp
 from .functional import grad, hessian, value_and_grad
 from .gradcheck import GradcheckError, gradcheck
 
@@ -40,6 +41,10 @@ __all__ = [
     "grad",
     "value_and_grad",
     "hessian",
+    "jvp",
+    "vjp",
+    "jacobian",
+    "hvp",
     "gradcheck",
     "GradcheckError",
     "topological_order",
