@@ -11,6 +11,7 @@
 # The submodules of the public contract come with ``import autograd`` (``autograd.testing``,
 # which needs hypothesis, is imported on demand).
 from . import data, nn, optim, trace, viz
+from .custom import custom_op
 from .engine import (
     Value,
     dot,
@@ -45,6 +46,7 @@ __all__ = [
     "vjp",
     "jacobian",
     "hvp",
+    "custom_op",
     "gradcheck",
     "GradcheckError",
     "topological_order",
