@@ -30,7 +30,7 @@ from __future__ import annotations
 
 import inspect
 from collections.abc import Callable, Sequence
-from typing import Any
+from typing import Any, overload
 
 from . import ops
 from .engine import Value, _as_float, _leaf, _unary, apply_op, is_grad_enabled, no_grad
@@ -64,6 +64,20 @@ class CustomOp:
         return f"<custom op {self.op.name!r}: {self.op.maths or 'partials given'}>"
 
 
+@overload
+def custom_op(
+    forward: Callable[..., float], *, partials: Callable[..., Sequence[Any]],
+    domain: str = ..., maths: str = ..., name: str | None = ...,
+) -> CustomOp: ...
+
+
+@overload
+def custom_op(
+    forward: None = None, *, partials: Callable[..., Sequence[Any]],
+    domain: str = ..., maths: str = ..., name: str | None = ...,
+) -> Callable[[Callable[..., float]], CustomOp]: ...
+
+
 def custom_op(
     forward: Callable[..., float] | None = None,
     *,
@@ -71,7 +85,7 @@ def custom_op(
     domain: str = "all real numbers",
     maths: str = "",
     name: str | None = None,
-) -> Any:
+) -> CustomOp | Callable[[Callable[..., float]], CustomOp]:
     """Declares an op from ``forward`` (floats in, a float out) and ``partials``
     (``partials(x1, ..., xn, out)`` gives one local derivative per input).
 
@@ -124,7 +138,10 @@ def _count_inputs(forward: Callable[..., float], name: str) -> int | None:
     try:
         params = inspect.signature(forward).parameters.values()
     except (TypeError, ValueError):
-        raise TypeError(f"custom op {name!r}: cannot read the signature of its function") from None
+        raise TypeError(
+            f"custom op {name!r}: cannot tell how many inputs its function takes; wrap it in a "
+            "def with named inputs, e.g. def f(x): return math.log(x)"
+        ) from None
     if any(p.kind is p.VAR_POSITIONAL for p in params):
         return None
     n = sum(1 for p in params if p.kind in (p.POSITIONAL_ONLY, p.POSITIONAL_OR_KEYWORD)
