@@ -35,6 +35,7 @@ from collections.abc import Callable, Sequence
 from typing import Any
 
 from .engine import Value, _as_float, _leaf, _mode, dot, partials_as_values, topological_order
+from .engine import sum as engine_sum
 from .functional import _call, _reaches_outer_variable, _result, _variables, backprop, grad
 
 __all__ = ["jvp", "vjp", "jacobian", "hvp"]
@@ -69,13 +70,16 @@ def _shaped(items: list[Any], kind: type | None) -> Any:
 def _forward_order(outputs: Sequence[Value], stop: Sequence[Value]) -> list[Value]:
     """Every node behind ``outputs``, each after all of its parents; parents of ``stop`` nodes
     are not followed (they belong to an enclosing call's graph)."""
-    seen: set[Value] = set()
-    order: list[Value] = []
-    for out in outputs:
-        for node in reversed(topological_order(out, stop=stop)):
-            if node not in seen:
-                seen.add(node)
-                order.append(node)
+    if len(outputs) == 1:
+        order = topological_order(outputs[0], stop=stop)
+        order.reverse()
+        return order
+    # Several outputs share most of their graph: search it once, from one node joining them all
+    # (dropped again from the end of the list).
+    joined = engine_sum(outputs)
+    order = topological_order(joined, stop=stop)
+    order.reverse()
+    order.pop()
     return order
 
 
