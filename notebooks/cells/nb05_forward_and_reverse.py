@@ -144,8 +144,9 @@ ax.grid(True, which="both", alpha=0.3); ax.legend(); fig.tight_layout()
 plt.show()
 """),
     md("""
-Forward mode grows like $n^2$ here (n sweeps over a graph of about $4n$ nodes), reverse mode like
-$n$. A network has thousands of weights and one loss: that is why training uses reverse mode. Forward
+At n = 1 both are one pass over the same graph and cost about the same; from there forward mode
+grows like $n^2$ (n sweeps over a graph of about $4n$ nodes) and reverse mode like $n$. (These are
+wall-clock times on a shared machine: single points jump, the trend does not.) A network has thousands of weights and one loss: that is why training uses reverse mode. Forward
 mode wins the other way round, for few inputs and many outputs, and it is the cheap way to get a
 derivative *along one direction*, as the next section uses.
 
