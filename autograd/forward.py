@@ -36,7 +36,15 @@ from typing import Any
 
 from .engine import Value, _as_float, _leaf, _mode, dot, partials_as_values, topological_order
 from .engine import sum as engine_sum
-from .functional import _call, _reaches_outer_variable, _result, _variables, backprop, grad
+from .functional import (
+    _call,
+    _check_argnums,
+    _reaches_outer_variable,
+    _result,
+    _variables,
+    backprop,
+    grad,
+)
 
 __all__ = ["jvp", "vjp", "jacobian", "hvp"]
 
@@ -268,8 +276,6 @@ def jacobian(
         raise TypeError(f"jacobian needs a callable, got {type(f).__name__}")
     if mode not in ("rev", "fwd"):
         raise ValueError(f"jacobian mode must be 'rev' or 'fwd', got {mode!r}")
-    from .functional import _check_argnums
-
     def wrapped(*args: Any) -> list[list[Any]]:
         nums, _ = _check_argnums(argnums, len(args))
         saved = _mode.enabled
