@@ -33,7 +33,7 @@ from collections.abc import Callable, Sequence
 from typing import Any, overload
 
 from . import ops
-from .engine import Value, _as_float, _leaf, _unary, apply_op, is_grad_enabled, no_grad
+from .engine import Value, apply_op, as_float, is_grad_enabled, no_grad
 from .ops import Op
 
 __all__ = ["custom_op", "CustomOp"]
@@ -178,7 +178,7 @@ class _Rule:
     def _number(self, out: Any) -> float:
         if type(out) is float:
             return out
-        return _as_float(out, f"the result of custom op {self.name!r}")
+        return as_float(out, f"the result of custom op {self.name!r}")
 
     # --- partials: floats (first order) or Values (higher order) ----------------------------
 
@@ -206,13 +206,13 @@ class _Rule:
                 # written with Value methods (x.exp()): from now on, run it on leaf Values
                 self.wants_values = True
         with no_grad():
-            result = self.user_partials(*(_leaf(x) for x in xs), _leaf(out))
+            result = self.user_partials(*(Value(x) for x in xs), Value(out))
         if isinstance(result, (tuple, list)):
             return [d.data if isinstance(d, Value) else d for d in result]
         return result
 
     def _float(self, d: Any, i: int) -> float:
-        return _as_float(d, f"custom op {self.name!r}: partial {i}")
+        return as_float(d, f"custom op {self.name!r}: partial {i}")
 
     def _checked(self, result: Any, n: int) -> tuple[Any, ...]:
         if not isinstance(result, (tuple, list)) or len(result) != n:
@@ -265,6 +265,6 @@ def _guard(v: Any) -> Any:
     # an identity node over v (the derivative still flows to v) that refuses float()
     if not isinstance(v, Value):
         return v
-    g = _unary(ops.IDENTITY, v)
+    g = apply_op(ops.IDENTITY, v)
     g.__class__ = _Guarded
     return g

@@ -34,7 +34,7 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 from typing import Any
 
-from .engine import Value, _as_float, _leaf, _mode, dot, partials_as_values, topological_order
+from .engine import Value, as_float, dot, enable_grad, partials_as_values, topological_order
 from .engine import sum as engine_sum
 from .functional import (
     _call,
@@ -55,13 +55,13 @@ _Outputs = tuple[list[Value], type | None]
 def _as_outputs(result: Any) -> _Outputs:
     """``f``'s result as a list of Values, and the container type it came in (None: a scalar)."""
     if isinstance(result, (list, tuple)):
-        outs = [r if isinstance(r, Value) else _leaf(_as_float(r, f"f's output {i}"))
+        outs = [r if isinstance(r, Value) else Value(as_float(r, f"f's output {i}"))
                 for i, r in enumerate(result)]
         return outs, type(result)
     if isinstance(result, Value):
         return [result], None
     try:
-        return [_leaf(_as_float(result, "f's result"))], None
+        return [Value(as_float(result, "f's result"))], None
     except TypeError:
         raise TypeError(
             "f must return a Value, a number, or a list or tuple of them, "
@@ -141,7 +141,7 @@ def _check_pair(primals: Any, tangents: Any) -> tuple[tuple[Any, ...], tuple[Any
             f"jvp: {len(primals)} primal(s) but {len(tangents)} tangent(s); give one tangent "
             "per primal"
         )
-    ts = tuple(t if isinstance(t, Value) else _as_float(t, f"tangent {i}")
+    ts = tuple(t if isinstance(t, Value) else as_float(t, f"tangent {i}")
                for i, t in enumerate(tangents))
     return tuple(primals), ts
 
@@ -167,9 +167,7 @@ def jvp(f: Callable[..., Any], primals: Sequence[Any], tangents: Sequence[Any]
     if not callable(f):
         raise TypeError(f"jvp needs a callable, got {type(f).__name__}")
     primals, tangents = _check_pair(primals, tangents)
-    saved = _mode.enabled
-    _mode.enabled = True  # asking for a derivative means recording, even inside no_grad()
-    try:
+    with enable_grad():  # asking for a derivative means recording, even inside no_grad()
         variables, nested = _variables(primals)
         outs, kind = _call_many(f, variables)
         nested = (nested or any(isinstance(t, Value) for t in tangents)
@@ -177,8 +175,6 @@ def jvp(f: Callable[..., Any], primals: Sequence[Any], tangents: Sequence[Any]
         order = _forward_order(outs, variables)
         seeds = dict(zip(variables, tangents))
         ds = push_tangents(order, seeds, outs, create_graph=nested)
-    finally:
-        _mode.enabled = saved
     values = [o if nested else o.data for o in outs]
     return _shaped(values, kind), _shaped([_result(d, nested) for d in ds], kind)
 
@@ -191,7 +187,7 @@ def _call_many(f: Callable[..., Any], variables: list[Value]) -> _Outputs:
         outs, k = _as_outputs(f(*xs))
         kind.append(k)
         box.extend(outs)
-        return outs[0] if outs else _leaf(0.0)
+        return outs[0] if outs else Value(0.0)
 
     box: list[Value] = []
     _call(scalar, variables)
@@ -212,22 +208,16 @@ def vjp(f: Callable[..., Any], *primals: Any) -> tuple[Any, Callable[[Any], tupl
     """
     if not callable(f):
         raise TypeError(f"vjp needs a callable, got {type(f).__name__}")
-    saved = _mode.enabled
-    _mode.enabled = True
-    try:
+    with enable_grad():
         variables, nested = _variables(primals)
         outs, kind = _call_many(f, variables)
         nested = nested or any(_reaches_outer_variable(o, variables) for o in outs)
-    finally:
-        _mode.enabled = saved
     value = _shaped([o if nested else o.data for o in outs], kind)
 
     def vjp_fn(cotangent: Any) -> tuple[Any, ...]:
         cots = _cotangents(cotangent, len(outs), kind)
         deep = nested or any(isinstance(c, Value) for c in cots)
-        saved = _mode.enabled
-        _mode.enabled = True
-        try:
+        with enable_grad():
             if kind is None:
                 ds = backprop(outs[0], variables, create_graph=deep)
                 c = cots[0]
@@ -235,9 +225,7 @@ def vjp(f: Callable[..., Any], *primals: Any) -> tuple[Any, Callable[[Any], tupl
                     ds = [d * c for d in ds]
             else:
                 # one backward pass for all outputs: through sum_k cotangent_k * output_k
-                ds = backprop(dot(outs, cots, _leaf(0.0)), variables, create_graph=deep)
-        finally:
-            _mode.enabled = saved
+                ds = backprop(dot(outs, cots, Value(0.0)), variables, create_graph=deep)
         return tuple(_result(d, deep) for d in ds)
 
     return value, vjp_fn
@@ -254,7 +242,7 @@ def _cotangents(cotangent: Any, m: int, kind: type | None) -> list[Any]:
             raise ValueError(f"vjp_fn: f returns {m} outputs, so the cotangent is a list of {m} "
                              f"numbers, got {cotangent!r}")
         items = list(cotangent)
-    return [c if isinstance(c, Value) else _as_float(c, "cotangent") for c in items]
+    return [c if isinstance(c, Value) else as_float(c, "cotangent") for c in items]
 
 
 def jacobian(
@@ -278,9 +266,7 @@ def jacobian(
         raise ValueError(f"jacobian mode must be 'rev' or 'fwd', got {mode!r}")
     def wrapped(*args: Any) -> list[list[Any]]:
         nums, _ = _check_argnums(argnums, len(args))
-        saved = _mode.enabled
-        _mode.enabled = True
-        try:
+        with enable_grad():
             variables, nested = _variables(args)
             outs, _ = _call_many(f, variables)
             wrt = [variables[i] for i in nums]
@@ -292,8 +278,6 @@ def jacobian(
                 columns = [push_tangents(order, {w: 1.0}, outs, create_graph=nested)
                            for w in wrt]
                 rows = [[col[k] for col in columns] for k in range(len(outs))]
-        finally:
-            _mode.enabled = saved
         return [[_result(d, nested) for d in row] for row in rows]
 
     wrapped.__name__ = f"jacobian({getattr(f, '__name__', 'f')})"
