@@ -256,3 +256,29 @@ def test_numeric_agreement_of_hvp_with_finite_differences_of_grad() -> None:
     gy = lambda t: grad(f, argnums=1)(1.0 + t * v[0], 2.0 + t * v[1])  # noqa: E731
     assert product[0] == pytest.approx(numerical_grad(gx, 0.0)[0], rel=1e-5)
     assert product[1] == pytest.approx(numerical_grad(gy, 0.0)[0], rel=1e-5)
+
+
+# --- against PyTorch's forward mode (float64) --------------------------------------------------
+
+_TWO = [name for name in sorted(OP_DOMAINS)
+        if ops.OPS[name].arity in (ops.UNARY, ops.BINARY) and ops.OPS[name].torch]
+
+
+@pytest.mark.parametrize("name", _TWO)
+@settings(max_examples=50)
+@given(data=st.data())
+def test_jvp_matches_torch_forward_mode(name: str, data: st.DataObject) -> None:
+    torch = pytest.importorskip("torch")
+    op = ops.OPS[name]
+    args = data.draw(OP_DOMAINS[name](1e-3), label="args")
+    inputs, _ = op_arguments(op, args)
+    t = data.draw(st.tuples(*[finite_floats(-1.0, 1.0)] * len(inputs)), label="tangent")
+    fn: Any = torch
+    for part in op.torch.split("."):
+        fn = getattr(fn, part)
+    primals = tuple(torch.tensor(x, dtype=torch.float64) for x in inputs)
+    tangents = tuple(torch.tensor(s, dtype=torch.float64) for s in t)
+    value, d = torch.func.jvp(fn, primals, tangents)
+    ours_value, ours_d = jvp(lambda *vs: call_op(op, list(vs), ()), tuple(inputs), t)
+    assert math.isclose(ours_value, value.item(), rel_tol=1e-12, abs_tol=1e-12)
+    assert math.isclose(ours_d, d.item(), rel_tol=1e-9, abs_tol=1e-12), (name, args, t)

@@ -46,9 +46,12 @@ print("200 random points: every derivative agrees with finite differences")
 to test the engine itself the same way:
 """),
     code("""
+from hypothesis import HealthCheck
 from autograd.testing import expressions
 
-@settings(max_examples=100, deadline=None, database=None)
+# expressions() rejects draws outside an op's domain; that filtering is expected
+@settings(max_examples=100, deadline=None, database=None,
+          suppress_health_check=[HealthCheck.filter_too_much, HealthCheck.too_slow])
 @given(expressions())
 def check_engine(case):
     fn, args = case
