@@ -17,7 +17,7 @@ $\\big(f(x+\\epsilon) - f(x-\\epsilon)\\big)/2\\epsilon$. `gradcheck` does this 
 import math
 from autograd import Value, gradcheck, GradcheckError, grad
 
-def f(x, y):
+def f(x: Value, y: Value) -> Value:
     return (x * y).tanh() + (x * x + 1).log() * y
 
 print(gradcheck(f, 0.3, -1.2))
@@ -35,7 +35,7 @@ from hypothesis import strategies as st
 
 @settings(max_examples=200, deadline=None, database=None)
 @given(st.floats(-3, 3), st.floats(-3, 3))
-def check_f(x, y):
+def check_f(x: float, y: float) -> None:
     assert gradcheck(f, x, y)
 
 check_f()
@@ -46,14 +46,11 @@ print("200 random points: every derivative agrees with finite differences")
 to test the engine itself the same way:
 """),
     code("""
-from hypothesis import HealthCheck
-from autograd.testing import expressions
+from autograd.testing import Expression, expressions
 
-# expressions() rejects draws outside an op's domain; that filtering is expected
-@settings(max_examples=100, deadline=None, database=None,
-          suppress_health_check=[HealthCheck.filter_too_much, HealthCheck.too_slow])
+@settings(max_examples=100, deadline=None, database=None)
 @given(expressions())
-def check_engine(case):
+def check_engine(case: tuple[Expression, tuple[float, ...]]) -> None:
     fn, args = case
     assert gradcheck(fn, *args)
 
@@ -71,10 +68,10 @@ function on floats and a rule for its local derivative, in terms of the inputs a
 from autograd import custom_op
 
 @custom_op(partials=lambda x, out: (1.0 - out,), maths="WRONG: d/dx = 1 - out")
-def bad_tanh(x):
+def bad_tanh(x: float) -> float:
     return math.tanh(x)
 
-def g(x, y):
+def g(x: Value, y: Value) -> Value:
     return bad_tanh(x * y) + y
 
 try:
@@ -86,7 +83,7 @@ except GradcheckError as err:
     code("""
 @settings(max_examples=200, deadline=None, database=None)
 @given(st.floats(-2, 2), st.floats(-2, 2))
-def check_g(x, y):
+def check_g(x: float, y: float) -> None:
     assert gradcheck(g, x, y)
 
 try:
@@ -127,7 +124,7 @@ except GradcheckError as err:
     print(str(err).splitlines()[0])
 
 @custom_op(partials=lambda x, out: (1.0 - out * out,), maths="d/dx = 1 - out**2")
-def good_tanh(x):
+def good_tanh(x: float) -> float:
     return math.tanh(x)
 
 print("good_tanh passes:", check_op(good_tanh, domain=(-3, 3)))

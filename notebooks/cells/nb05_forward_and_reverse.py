@@ -41,10 +41,10 @@ b = Value(6.8813735870195432, label="b")
 x1w1 = x1 * w1; x1w1.label = "x1*w1"
 x2w2 = x2 * w2; x2w2.label = "x2*w2"
 s = x1w1 + x2w2; s.label = "x1*w1+x2*w2"
-n = s + b; n.label = "n"
-o = n.tanh(); o.label = "o"
+pre = s + b; pre.label = "n"
+o = pre.tanh(); o.label = "o"
 
-tangent = {w1: 1.0}                                   # the seed: d w1 / d w1 = 1
+tangent: dict[Value, float] = {w1: 1.0}               # the seed: d w1 / d w1 = 1
 print(f"{'node':8} {'op':5} {'value':>9}  {'local grads':24} {'tangent':>9}")
 for node in reversed(topological_order(o)):           # parents before children
     if node.parents:
@@ -72,7 +72,7 @@ draw_dot(o)
 $f(x)$ and the directional derivative $J_f(x)\\,t$. With $t = e_i$ it is the $i$-th partial.
 """),
     code("""
-def neuron(x1, x2, w1, w2, b):
+def neuron(x1: Value, x2: Value, w1: Value, w2: Value, b: Value) -> Value:
     return (x1 * w1 + x2 * w2 + b).tanh()
 
 point = (2.0, 0.0, -3.0, 1.0, 6.8813735870195432)
@@ -92,34 +92,37 @@ garbage collector's way (`gc.freeze()`) so that its pauses do not blur the timin
 """),
     code("""
 import gc, math, time
+from collections.abc import Callable
+from typing import Any
 import matplotlib.pyplot as plt
 
 gc.collect(); gc.freeze()
 
-def make_f(n):
+def make_f(n: int) -> Callable[..., Value]:
     cs = [0.5 + 0.01 * i for i in range(n)]
-    def f(*xs):
+    def f(*xs: Value) -> Value:
         total = Value(0.0)
         for i in range(n):
             total = total + (xs[i] * cs[i]).tanh() * xs[(i + 1) % n].sin()
         return total
     return f
 
-def forward_gradient(f, xs):
+def forward_gradient(f: Callable[..., Value], xs: tuple[float, ...]) -> list[Any]:
     n = len(xs)
     return [jvp(f, xs, tuple(float(k == i) for k in range(n)))[1] for i in range(n)]
 
-def reverse_gradient(f, xs):
+def reverse_gradient(f: Callable[..., Value], xs: tuple[float, ...]) -> Any:
     return grad(f, argnums=tuple(range(len(xs))))(*xs)
 
-def best_of(fn, repeats=3):
-    times = []
+def best_of(fn: Callable[[], Any], repeats: int = 3) -> float:
+    times: list[float] = []
     for _ in range(repeats):
         t0 = time.perf_counter(); fn(); times.append(time.perf_counter() - t0)
     return min(times)
 
 sizes = [1, 2, 4, 8, 16, 32, 64, 128, 256]
-fwd_times, rev_times = [], []
+fwd_times: list[float] = []
+rev_times: list[float] = []
 for n in sizes:
     f = make_f(n)
     xs = tuple(0.1 * i - 1.0 for i in range(n))
@@ -170,10 +173,10 @@ gradient along $v$. It costs a few gradients, where `hessian` builds all $n^2$ e
     code("""
 from autograd import dot, hessian, hvp, sum as vsum
 
-def make_dense(n):
+def make_dense(n: int) -> Callable[..., Value]:
     # every input meets every other: tanh(sum_i c_i x_i) * sum_i sin(x_i)
     cs = [0.5 + 0.01 * i for i in range(n)]
-    def f(*xs):
+    def f(*xs: Value) -> Value:
         return dot(list(xs), cs, Value(0.0)).tanh() * vsum([x.sin() for x in xs])
     return f
 
@@ -204,7 +207,7 @@ from autograd import custom_op
 from autograd.testing import check_op
 
 @custom_op(partials=lambda x, out: (x / out,), maths="d/dx = x / out")
-def smooth_abs(x):
+def smooth_abs(x: float) -> float:
     return math.sqrt(x * x + 1.0)
 
 x = Value(0.75, label="x")
