@@ -13,6 +13,7 @@
 from . import data, nn, optim, trace, viz
 from .collector import gc_paused
 from .compiler import compile as compile  # public as autograd.compile, kept out of __all__
+from .custom import custom_op
 from .engine import (
     Value,
     dot,
@@ -24,6 +25,7 @@ from .engine import (
 )
 from .engine import sum as sum  # public as autograd.sum, kept out of __all__ (see below)
 from .explain import explain
+from .forward import hvp, jacobian, jvp, vjp
 from .functional import grad, hessian, value_and_grad
 from .gradcheck import GradcheckError, gradcheck
 
@@ -45,6 +47,11 @@ __all__ = [
     "grad",
     "value_and_grad",
     "hessian",
+    "jvp",
+    "vjp",
+    "jacobian",
+    "hvp",
+    "custom_op",
     "gradcheck",
     "GradcheckError",
     "topological_order",

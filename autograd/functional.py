@@ -149,47 +149,64 @@ def _result(d: Any, nested: bool) -> Any:
 
 
 def value_and_grad(
-    f: Callable[..., Any], argnums: Argnums = 0
+    f: Callable[..., Any], argnums: Argnums = 0, has_aux: bool = False
 ) -> Callable[..., tuple[Any, Any]]:
     """A function that returns ``(f(*args), grad(f, argnums)(*args))`` with one forward pass.
 
+    Keyword arguments pass through to ``f`` and are not differentiated. With ``has_aux=True``,
+    ``f`` returns ``(value, aux)`` and the result is ``((value, aux), gradient)``, as in JAX.
+
     >>> value_and_grad(lambda x, y: x * y, argnums=(0, 1))(3.0, 4.0)
     (12.0, (4.0, 3.0))
+    >>> value_and_grad(lambda x: (x * x, "note"), has_aux=True)(3.0)
+    ((9.0, 'note'), 6.0)
     """
     if not callable(f):
         raise TypeError(f"value_and_grad needs a callable, got {type(f).__name__}")
 
-    def wrapped(*args: Any) -> tuple[Any, Any]:
+    def wrapped(*args: Any, **kwargs: Any) -> tuple[Any, Any]:
         nums, single = _check_argnums(argnums, len(args))
+        aux: list[Any] = []
+        g = _bind(f, kwargs, has_aux, aux)
         with enable_grad():  # asking for a gradient means recording, even inside no_grad()
             variables, nested = _variables(args)
-            out = _call(f, variables)
+            out = _call(g, variables)
             wrt = [variables[i] for i in nums]
             nested = nested or _reaches_outer_variable(out, wrt)
             ds = backprop(out, wrt, create_graph=nested)
         value = out if nested else out.data
         results = tuple(_result(d, nested) for d in ds)
-        return value, (results[0] if single else results)
+        gradient = results[0] if single else results
+        if has_aux:
+            return (value, _plain_aux(aux[0], nested)), gradient
+        return value, gradient
 
     wrapped.__name__ = f"value_and_grad({getattr(f, '__name__', 'f')})"
     wrapped.__doc__ = f"The value and gradient of {getattr(f, '__name__', 'f')}."
     return wrapped
 
 
-def grad(f: Callable[..., Any], argnums: Argnums = 0) -> Callable[..., Any]:
+def grad(f: Callable[..., Any], argnums: Argnums = 0, has_aux: bool = False) -> Callable[..., Any]:
     """A function that returns the derivative of ``f`` with respect to argument(s) ``argnums``.
 
     An int gives one result, a tuple gives a tuple. With plain numbers in, results are floats; if
     any argument is a Value, results are Values connected to its graph, so ``grad`` composes.
+    Keyword arguments pass through to ``f`` and are not differentiated; with ``has_aux=True``
+    ``f`` returns ``(value, aux)`` and ``grad`` gives ``(gradient, aux)``, as in JAX.
 
     >>> f = lambda x, y: x * y + y
     >>> grad(f)(2.0, 5.0), grad(f, argnums=(0, 1))(2.0, 5.0)
     (5.0, (5.0, 3.0))
+    >>> grad(lambda x, scale=1.0: scale * x * x)(3.0, scale=10.0)
+    60.0
     """
-    vg = value_and_grad(f, argnums)
+    vg = value_and_grad(f, argnums, has_aux)
 
-    def wrapped(*args: Any) -> Any:
-        return vg(*args)[1]
+    def wrapped(*args: Any, **kwargs: Any) -> Any:
+        value, gradient = vg(*args, **kwargs)
+        if has_aux:
+            return gradient, value[1]
+        return gradient
 
     wrapped.__name__ = f"grad({getattr(f, '__name__', 'f')})"
     wrapped.__doc__ = f"The gradient of {getattr(f, '__name__', 'f')}."
@@ -222,3 +239,39 @@ def hessian(f: Callable[..., Any]) -> Callable[..., list[list[float]]]:
 
     wrapped.__name__ = f"hessian({getattr(f, '__name__', 'f')})"
     return wrapped
+
+
+def _bind(f: Callable[..., Any], kwargs: dict[str, Any], has_aux: bool, aux: list[Any]
+          ) -> Callable[..., Any]:
+    """``f`` with its keyword arguments fixed, and with ``has_aux`` its aux output put in ``aux``
+    (so that what is differentiated is the value alone)."""
+    if not kwargs and not has_aux:
+        return f
+
+    def bound(*xs: Any) -> Any:
+        result = f(*xs, **kwargs)
+        if not has_aux:
+            return result
+        if not (isinstance(result, (tuple, list)) and len(result) == 2):
+            raise TypeError(
+                "with has_aux=True, f must return a pair (value, aux), "
+                f"got {type(result).__name__}: {result!r}"
+            )
+        aux.append(result[1])
+        return result[0]
+
+    return bound
+
+
+def _plain_aux(aux: Any, nested: bool) -> Any:
+    """``aux`` with its Values turned into floats (in tuples, lists and dicts too) when the call
+    gives floats; inside a nested call it is returned as it is."""
+    if nested:
+        return aux
+    if isinstance(aux, Value):
+        return aux.data
+    if type(aux) in (tuple, list):
+        return type(aux)(_plain_aux(a, nested) for a in aux)
+    if isinstance(aux, dict):
+        return {k: _plain_aux(v, nested) for k, v in aux.items()}
+    return aux

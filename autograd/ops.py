@@ -435,3 +435,31 @@ def by_method(name: str) -> Op:
         if op.method == name:
             return op
     raise KeyError(name)
+
+
+# ---------------------------------------------------------------------------------------------
+# Users' ops (autograd.custom_op) join the same table.
+# ---------------------------------------------------------------------------------------------
+
+#: The names of the built-in ops: a user's op may not take one of them.
+BUILTIN: frozenset[str] = frozenset(OPS)
+
+
+def register(op: Op) -> Op:
+    """Adds a user's op to the table (what :func:`autograd.custom_op` does), so that everything
+    that reads the table treats it as built in. A built-in name is refused; a user's op of the
+    same name is replaced (running a notebook cell again defines it again)."""
+    if op.name in BUILTIN:
+        raise ValueError(
+            f"custom op name {op.name!r} is taken by a built-in op; pick another name "
+            "(custom_op(..., name='my_" + op.name + "'))"
+        )
+    OPS[op.name] = op
+    return op
+
+
+def unregister(name: str) -> None:
+    """Removes a user's op from the table (built-in ops cannot be removed)."""
+    if name in BUILTIN:
+        raise ValueError(f"{name!r} is a built-in op and cannot be removed")
+    OPS.pop(name, None)

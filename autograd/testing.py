@@ -37,7 +37,7 @@ from . import ops
 from .engine import Value, apply_op, no_grad
 
 __all__ = ["Expression", "expressions", "op_cases", "OP_DOMAINS", "finite_floats", "arguments",
-           "interpret", "Reader", "ValueReader", "SourceReader"]
+           "interpret", "Reader", "ValueReader", "SourceReader", "check_op"]
 
 T = TypeVar("T")
 
@@ -313,3 +313,164 @@ def op_cases(draw: st.DrawFn, margin: float = 1e-3) -> tuple[ops.Op, tuple[float
     """Draws ``(op, args)``: an op of the table and arguments inside its domain."""
     name = draw(st.sampled_from(sorted(ops.OPS)))
     return ops.OPS[name], draw(arguments(ops.OPS[name], margin))
+
+
+# ---------------------------------------------------------------------------------------------
+# Checking one op's rules: first and second derivatives and jvp against central differences
+# ---------------------------------------------------------------------------------------------
+
+
+def check_op(
+    op: Any,
+    domain: tuple[float, float] | None = None,
+    max_examples: int = 100,
+    atol: float = 1e-4,
+    rtol: float = 1e-3,
+) -> bool:
+    """Property-tests an op's rules with hypothesis: at points drawn from ``domain`` (or the op's
+    own sampling intervals), its first derivatives (the rule on floats), its second derivatives
+    (the rule on Values, differentiated again) and its ``jvp`` must agree with central finite
+    differences. Returns True, or raises :class:`autograd.GradcheckError` naming the first wrong
+    partial (hypothesis shrinks it to a simple failing point first).
+
+    ``op`` is a :func:`autograd.custom_op`, an entry of the table (``autograd.ops.TANH``) or its
+    name.
+
+    >>> import math
+    >>> from autograd import custom_op, ops
+    >>> cube = custom_op(lambda x: x ** 3, name="cube", partials=lambda x, out: (3 * x * x,))
+    >>> check_op(cube, domain=(-2.0, 2.0))
+    True
+    >>> ops.unregister("cube")
+    """
+    from .custom import CustomOp
+
+    nargs: int | None = None
+    if isinstance(op, CustomOp):
+        nargs = op.nargs
+        op = op.op
+    elif isinstance(op, str):
+        op = ops.OPS[op]
+    if not isinstance(op, ops.Op):
+        raise TypeError(f"check_op needs a custom op, an ops.Op or an op's name, got {op!r}")
+    table_op: ops.Op = op
+    n = nargs or {ops.UNARY: 1, ops.BINARY: 2, ops.UNARY_CONST: 1}.get(table_op.arity, 3)
+    if domain is not None:
+        lo, hi = (float(v) for v in domain)
+        if not lo < hi:
+            raise ValueError(f"check_op domain must be (lo, hi) with lo < hi, got {domain!r}")
+        intervals: tuple[tuple[ops.Interval, ...], ...] = (((lo, hi),),) * n
+    else:
+        sample = table_op.sample or (ops.ANYWHERE,)
+        intervals = tuple(sample[min(i, len(sample) - 1)] for i in range(n))
+    consts = _const_strategy(table_op)
+    points = st.tuples(*(_union(iv) for iv in intervals))
+    tangents = st.tuples(*([finite_floats(-1.0, 1.0)] * n))
+
+    from hypothesis import HealthCheck, given, settings
+
+    @settings(max_examples=max_examples, deadline=None, database=None,
+              suppress_health_check=[HealthCheck.filter_too_much, HealthCheck.too_slow])
+    @given(points, consts, tangents)
+    def run(xs: tuple[float, ...], c: Any, t: tuple[float, ...]) -> None:
+        for x in xs:
+            assume(all(abs(x - k) > 1e-3 for k in table_op.kinks))
+        _check_point(table_op, list(xs), c, list(t), atol, rtol)
+
+    run()
+    return True
+
+
+def _union(intervals: tuple[ops.Interval, ...]) -> st.SearchStrategy[float]:
+    return st.one_of(*(finite_floats(lo, hi) for lo, hi in intervals))
+
+
+def _const_strategy(op: ops.Op) -> st.SearchStrategy[Any]:
+    if op.arity == ops.UNARY_CONST:
+        sample = op.sample[1] if len(op.sample) > 1 else ops.ANYWHERE
+        return _union(sample)
+    if op.arity == ops.NARY_CONST:  # a weighted sum of 2 inputs: w1, w2, b and two constants
+        return st.tuples(finite_floats(-5.0, 5.0), finite_floats(-5.0, 5.0))
+    return st.none()
+
+
+def _apply(op: ops.Op, xs: Sequence[Any], c: Any) -> Value:
+    if op.arity == ops.UNARY_CONST:
+        return apply_op(op, xs[0], c)
+    if op.arity == ops.NARY_CONST:
+        return apply_op(op, list(xs), c)
+    return apply_op(op, *xs)
+
+
+def _evaluate_at(op: ops.Op, xs: Sequence[float], c: Any) -> float:
+    try:
+        out = float(op.evaluate(xs, c))
+    except (ValueError, ZeroDivisionError, OverflowError):
+        assume(False)
+        raise  # unreachable
+    assume(math.isfinite(out) and abs(out) < 1e8)
+    return out
+
+
+def _step(x: float) -> float:
+    return 1e-6 * max(1.0, abs(x))
+
+
+def _check_point(op: ops.Op, xs: list[float], c: Any, t: list[float], atol: float,
+                 rtol: float) -> None:
+    from .forward import jvp
+    from .functional import backprop
+    from .gradcheck import GradcheckError
+
+    n = len(xs)
+    out = _evaluate_at(op, xs, c)
+
+    def shifted(i: int, h: float) -> list[float]:
+        ys = list(xs)
+        ys[i] += h
+        return ys
+
+    def fail(what: str, i: int, analytic: float, numeric: float) -> None:
+        if math.isclose(analytic, numeric, rel_tol=0.0, abs_tol=atol + rtol * abs(numeric)):
+            return
+        point = ", ".join(f"x{k}={x!r}" for k, x in enumerate(xs))
+        extra = f", c={c!r}" if c is not None else ""
+        raise GradcheckError(
+            f"check_op({op.name!r}): {what} is wrong at {point}{extra}: the rule gives "
+            f"{analytic!r}, central differences give {numeric!r}",
+            [(i, xs[i], analytic, numeric, False)],
+        )
+
+    # first derivatives: the rule on floats
+    first = [float(d) for d in op.local(xs, c, out)]
+    for i in range(n):
+        h = _step(xs[i])
+        up, down = shifted(i, h), shifted(i, -h)
+        numeric = (_evaluate_at(op, up, c) - _evaluate_at(op, down, c)) / (2 * h)
+        fail(f"the first derivative d/dx{i}", i, first[i], numeric)
+
+    # second derivatives: the rule on Values, differentiated again
+    leaves = [Value(x) for x in xs]
+    node = _apply(op, leaves, c)
+    try:
+        from .engine import partials_as_values
+
+        symbolic = partials_as_values(node)
+    except TypeError as err:
+        raise GradcheckError(f"check_op({op.name!r}): second derivatives: {err}", []) from err
+    for i, d in enumerate(symbolic):
+        row = backprop(d, leaves) if isinstance(d, Value) else [0.0] * n
+        for j in range(n):
+            h = 1e-5 * max(1.0, abs(xs[j]))
+            up, down = shifted(j, h), shifted(j, -h)
+            numeric = (float(op.local(up, c, _evaluate_at(op, up, c))[i])
+                       - float(op.local(down, c, _evaluate_at(op, down, c))[i])) / (2 * h)
+            fail(f"the second derivative d2/dx{i}dx{j}", i, float(row[j]), numeric)
+
+    # jvp: one forward-mode sweep in the direction t
+    _, tangent = jvp(lambda *vs: _apply(op, vs, c), tuple(xs), tuple(t))
+    h = 1e-6 * max(1.0, *(abs(x) for x in xs))
+    up = [x + h * d for x, d in zip(xs, t)]
+    down = [x - h * d for x, d in zip(xs, t)]
+    numeric = (_evaluate_at(op, up, c) - _evaluate_at(op, down, c)) / (2 * h)
+    fail("jvp (the directional derivative)", 0, float(tangent), numeric)

@@ -15,7 +15,7 @@ NOTEBOOKS = sorted((ROOT / "notebooks").glob("*.ipynb"))
 def test_the_four_notebooks_exist() -> None:
     names = [p.name for p in NOTEBOOKS]
     for name in ("01_engine.ipynb", "02_backprop_by_hand.ipynb", "03_training_mlp.ipynb",
-                 "04_gradient_checks.ipynb"):
+                 "04_gradient_checks.ipynb", "05_forward_and_reverse.ipynb"):
         assert name in names
 
 

@@ -61,18 +61,18 @@ print("100 random expressions pass")
 ## Catching a wrong derivative
 
 Now an op with a **deliberately wrong** derivative: tanh, but with $1 - \\tanh(x)$ instead of
-$1 - \\tanh(x)^2$. It is built from the same `Op` record as the engine's table (without adding it to
-the table).
+$1 - \\tanh(x)^2$. `custom_op` declares it the way the engine's own table declares `tanh`: a
+function on floats and a rule for its local derivative, in terms of the inputs and `out`.
 """),
     code("""
-from autograd.engine import apply_op
-from autograd.ops import UNARY, Op
+from autograd import custom_op
 
-bad_tanh = Op("bad_tanh", "tanh?", UNARY, math.tanh, lambda x, out: (1.0 - out,),
-              maths="WRONG: d/dx = 1 - out")
+@custom_op(partials=lambda x, out: (1.0 - out,), maths="WRONG: d/dx = 1 - out")
+def bad_tanh(x: float) -> float:
+    return math.tanh(x)
 
 def g(x: Value, y: Value) -> Value:
-    return apply_op(bad_tanh, x * y) + y
+    return bad_tanh(x * y) + y
 
 try:
     gradcheck(g, 0.5, 0.8)
@@ -97,7 +97,7 @@ else:
     raise AssertionError("the wrong derivative was not caught")
 """),
     md("""
-The drawing shows where the wrong number lives: the arrow into `tanh?` carries the local
+The drawing shows where the wrong number lives: the arrow into `bad_tanh` carries the local
 derivative, so a wrong rule is visible on the graph.
 """),
     code("""
@@ -107,5 +107,26 @@ a, b = Value(0.5, label="x"), Value(0.8, label="y")
 out = g(a, b)
 out.backward()
 draw_dot(out)
+"""),
+    md("""
+## Checking an op on its own: `check_op`
+
+`autograd.testing.check_op` property-tests one op: at points hypothesis draws from a domain, its
+first derivatives, its second derivatives (the rule run on Values and differentiated again) and its
+forward-mode `jvp` must all agree with central differences. It names the first wrong partial:
+"""),
+    code("""
+from autograd.testing import check_op
+
+try:
+    check_op(bad_tanh, domain=(-3, 3))
+except GradcheckError as err:
+    print(str(err).splitlines()[0])
+
+@custom_op(partials=lambda x, out: (1.0 - out * out,), maths="d/dx = 1 - out**2")
+def good_tanh(x: float) -> float:
+    return math.tanh(x)
+
+print("good_tanh passes:", check_op(good_tanh, domain=(-3, 3)))
 """),
 ]
