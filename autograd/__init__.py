@@ -10,7 +10,7 @@
 
 # The submodules of the public contract come with ``import autograd`` (``autograd.testing``,
 # which needs hypothesis, is imported on demand).
-from . import data, nn, optim, trace, viz
+from . import data, math, nn, optim, trace, viz
 from .engine import (
     Value,
     dot,
@@ -23,6 +23,7 @@ from .engine import (
 )
 from .explain import explain
 from .functional import grad, hessian, value_and_grad
+from .functions import atan2, clamp, hypot, maximum, minimum
 from .gradcheck import GradcheckError, gradcheck
 
 __version__ = "0.1.0"
@@ -47,4 +48,10 @@ __all__ = [
     "dot",
     "logsumexp",
     "explain",
+    "math",
+    "atan2",
+    "hypot",
+    "maximum",
+    "minimum",
+    "clamp",
 ]

@@ -19,7 +19,8 @@ Initialisation (every draw from the module's own ``random.Random(seed)``, never 
 generator; ``seed=None`` picks a fresh unpredictable seed):
 
 * weights are drawn from ``uniform(-a, a)`` with ``a = sqrt(k / nin)`` (scaled by fan-in):
-  ``k = 6`` for "relu" and "leaky_relu" (He: variance ``2 / nin``), ``k = 3`` for "tanh",
+  ``k = 6`` for "relu", "leaky_relu", "gelu", "silu" and "elu" (He: variance ``2 / nin``),
+  ``k = 3`` for "tanh",
   "sigmoid" and "linear" (variance ``1 / nin``, Xavier-like);
 * biases start at 0.
 
@@ -58,6 +59,9 @@ _ACTIVATIONS: dict[str, tuple[Callable[[Value], Value] | None, float]] = {
     "tanh": (Value.tanh, 3.0),
     "sigmoid": (Value.sigmoid, 3.0),
     "leaky_relu": (Value.leaky_relu, 6.0),  # slope 0.01, Value.leaky_relu's default
+    "gelu": (Value.gelu, 6.0),
+    "silu": (Value.silu, 6.0),
+    "elu": (Value.elu, 6.0),  # alpha 1.0, Value.elu's default
     "linear": (None, 3.0),
 }
 

@@ -268,6 +268,28 @@ OP_DOMAINS["wsum_const"] = lambda m: st.integers(1, 5).flatmap(
     lambda n: st.lists(finite_floats(*_ANY), min_size=2 * n + 1, max_size=2 * n + 1).map(tuple))
 
 
+def _from_table(op: ops.Op) -> Callable[[float], st.SearchStrategy[tuple[float, ...]]]:
+    """Arguments drawn from the op's ``sample`` intervals, ``margin`` away from its ``kinks``."""
+    n = 2 if op.arity in (ops.BINARY, ops.UNARY_CONST) else 1
+    intervals = op.sample or (ops.ANYWHERE,) * n
+
+    def strategy(margin: float) -> st.SearchStrategy[tuple[float, ...]]:
+        parts = []
+        for i, union in enumerate(intervals):
+            part = st.one_of(*[finite_floats(lo, hi) for lo, hi in union])
+            if i == 0 and op.kinks:
+                part = part.filter(lambda v: all(abs(v - k) > margin for k in op.kinks))
+            parts.append(part)
+        return st.tuples(*parts)
+
+    return strategy
+
+
+# The ops not listed above take their arguments from their table entry.
+for _name, _op in ops.OPS.items():
+    OP_DOMAINS.setdefault(_name, _from_table(_op))
+
+
 def op_arguments(op: ops.Op, args: tuple[float, ...]) -> tuple[list[float], tuple[Any, ...]]:
     """Splits drawn ``args`` into the op's differentiable inputs and the rest of its call."""
     if op.arity == ops.UNARY_CONST:

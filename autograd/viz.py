@@ -56,7 +56,8 @@ __all__ = [
 RANKDIRS = ("LR", "TB", "RL", "BT")
 COLLAPSE_MODES = ("neuron", "layer")
 #: Ops that count as a neuron's activation when collapsing an MLP.
-_ACTIVATIONS = frozenset({"relu", "tanh", "sigmoid", "leaky_relu", "softplus", "identity"})
+_ACTIVATIONS = frozenset({"relu", "tanh", "sigmoid", "leaky_relu", "softplus", "identity", "gelu",
+                          "silu", "elu"})
 #: Ops that gather a neuron's weighted terms when it is built from ``*`` and ``+``.
 _GATHER = frozenset({"add", "sum"})
 
@@ -466,8 +467,9 @@ def to_dot(
                     if unit not in needs_note:
                         needs_note.append(unit)
                     continue
-                if parent not in sources.setdefault(src, []):
-                    sources[src].append(parent)
+                listed = sources.setdefault(src, [])
+                if not any(p is parent for p in listed):  # by identity: Values == by number
+                    listed.append(parent)
         for src, parents in sources.items():
             label = ""
             if len(parents) == 1 and len(g.outputs) == 1:

@@ -59,6 +59,22 @@ TORCH: dict[str, Callable[..., Any]] = {
 }
 
 
+def _torch_twin(op: ops.Op) -> Callable[..., Any]:
+    """The op's ``torch`` field resolved under ``torch`` (``"nn.functional.gelu"``)."""
+    if op.name == "floordiv":
+        # torch.floor_divide has no derivative; ours is 0, which adding 0 * (x + y) gives
+        return lambda x, y: torch.floor_divide(x.detach(), y.detach()) + 0.0 * (x + y)
+    found: Any = torch
+    for part in op.torch.split("."):
+        found = getattr(found, part)
+    return found  # type: ignore[no-any-return]
+
+
+for _name, _op in ops.OPS.items():
+    if _name not in TORCH:
+        TORCH[_name] = _torch_twin(_op)
+
+
 def _torch_wsum(xs: tuple[Any, ...]) -> Any:
     n = (len(xs) - 1) // 2
     return torch.stack([w * x for w, x in zip(xs[:n], xs[n:2 * n])]).sum() + xs[-1]
