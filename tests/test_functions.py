@@ -5,9 +5,12 @@ from __future__ import annotations
 import math
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 import autograd
-from autograd import Value, atan2, clamp, grad, hypot, maximum, minimum, ops
+from autograd import Value, atan2, clamp, grad, hessian, hypot, maximum, minimum, ops
+from autograd.testing import OP_DOMAINS, call_op, op_arguments
 
 
 def _grads(f, *xs: float) -> tuple[float, ...]:  # type: ignore[no-untyped-def]
@@ -82,10 +85,8 @@ def test_command_line_functions_include_the_new_ones() -> None:
 
 # --- NumPy ----------------------------------------------------------------------------------
 
-np = pytest.importorskip("numpy")
-
-
 def test_numpy_functions_on_a_value_give_values() -> None:
+    np = pytest.importorskip("numpy")
     x = Value(0.5)
     for ufunc, method in ((np.sin, "sin"), (np.arcsin, "asin"), (np.arctanh, "atanh"),
                           (np.exp2, "exp2"), (np.log1p, "log1p"), (np.sign, "sign"),
@@ -104,6 +105,7 @@ def test_numpy_functions_on_a_value_give_values() -> None:
 
 
 def test_numpy_functions_on_object_arrays_of_values() -> None:
+    np = pytest.importorskip("numpy")
     xs = np.array([Value(0.1), Value(0.5)], dtype=object)
     for ufunc in (np.sin, np.arcsin, np.arccos, np.arctan, np.arcsinh, np.tanh, np.exp,
                   np.log1p, np.floor, np.ceil):
@@ -129,3 +131,34 @@ def test_the_core_does_not_import_numpy() -> None:
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
                          timeout=120)
     assert out.stdout.strip() == "False", out.stderr
+
+
+# --- second order against central differences, for every op the table samples ----------------
+
+
+@pytest.mark.parametrize("name", sorted(OP_DOMAINS))
+@settings(max_examples=50)
+@given(data=st.data())
+def test_second_derivatives_match_central_differences_of_the_first(
+        name: str, data: st.DataObject) -> None:
+    op = ops.OPS[name]
+    args = data.draw(OP_DOMAINS[name](1e-2), label="args")
+    inputs, extra = op_arguments(op, args)
+    n = len(inputs)
+    nums = tuple(range(n))
+
+    def f(*xs: object) -> Value:
+        return call_op(op, xs, extra)
+
+    first = grad(f, argnums=nums)
+    second = hessian(f)(*inputs)
+    for j in range(n):
+        h = 1e-5 * max(1.0, abs(inputs[j]))
+        up, down = list(inputs), list(inputs)
+        up[j] += h
+        down[j] -= h
+        g_up, g_down = first(*up), first(*down)
+        for i in range(n):
+            numeric = (g_up[i] - g_down[i]) / (up[j] - down[j])
+            assert math.isclose(second[i][j], numeric, rel_tol=1e-3, abs_tol=1e-4), (
+                f"{name}{args}: d2/dx{i}dx{j} analytic {second[i][j]} numeric {numeric}")
