@@ -27,10 +27,10 @@ has no reference cycles: when the last reference to its output goes, reference c
 from __future__ import annotations
 
 import builtins
-import gc
 import numbers
 import threading
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from contextlib import contextmanager
 from math import isfinite
 from types import TracebackType
 from typing import Any, SupportsFloat, TypeVar
@@ -41,7 +41,7 @@ from .ops import Op
 
 __all__ = [
     "Value", "no_grad", "enable_grad", "is_grad_enabled", "topological_order",
-    "sum", "dot", "logsumexp", "apply_op",
+    "sum", "dot", "logsumexp", "apply_op", "chain_rule", "as_float",
 ]
 
 Number = float | int
@@ -123,8 +123,13 @@ class enable_grad(_SetGradMode):  # noqa: N801
 # ---------------------------------------------------------------------------------------------
 
 
-def _as_float(x: object, what: str) -> float:
-    """``x`` as a float if it is a real number (not bool), else a TypeError naming its type."""
+def as_float(x: object, what: str) -> float:
+    """``x`` as a float if it is a real number (not bool), else a TypeError naming ``what`` and
+    the type. The one check of plain numbers that the whole package uses.
+
+    >>> as_float(3, "a count")
+    3.0
+    """
     if type(x) is float:
         return x
     if isinstance(x, numbers.Real) and not isinstance(x, bool):
@@ -143,6 +148,9 @@ def _as_float(x: object, what: str) -> float:
 def _short(x: object) -> str:
     text = repr(x)
     return text if len(text) <= 40 else f"{text[:20]}...{text[-10:]} ({len(text)} characters)"
+
+
+_as_float = as_float  # the name this module uses internally
 
 
 def _number(x: object) -> float | None:
@@ -177,18 +185,18 @@ class Value:
     _fn: Op | None
     _arg: Any
 
-    def __init__(self, data: SupportsFloat, label: str = "") -> None:
+    def __new__(cls, data: SupportsFloat, label: str = "") -> Value:
         if type(data) is not float:
             data = _as_float(data, "Value data")
         if type(label) is not str:
             raise TypeError(f"Value label must be a str, got {type(label).__name__}: {label!r}")
-        self.data = data
-        self.grad = 0.0
-        self.label = label
-        self.parents = ()
-        self.local_grads = ()
-        self._fn = None
-        self._arg = None
+        v = _node(data, (), (), None, None)
+        v.label = label
+        return v
+
+    def __getnewargs__(self) -> tuple[float]:
+        # copy and pickle make the object with Value.__new__(Value, data), then fill its slots
+        return (self.data,)
 
     # --- what the node is --------------------------------------------------------------------
 
@@ -497,33 +505,13 @@ class Value:
         zeroing adds its own contribution once more, as in PyTorch.
         """
         seed = _as_float(grad, "backward grad")
-        if not self.parents:
-            self.grad += seed
-            return
+        # Only inner nodes send gradient; leaves just receive it.
         # Only inner nodes send gradient; leaves just receive it, straight into their .grad.
-        order = _postorder(self, leaves=False)
-        # During the pass an inner node's .grad holds only this pass's gradient. If earlier
-        # passes left gradients behind, they are set aside first and added back at the end, so
-        # that no node re-sends gradient it received before.
-        earlier = [node.grad for node in order]
-        carried = any(earlier)
-        if carried:
-            for node in order:
-                node.grad = 0.0
-        self.grad = seed
-        for node in reversed(order):
-            g = node.grad
-            local_grads = node.local_grads
-            # A node with no gradient sends 0 * local = 0 to each parent: skip it, unless a local
-            # derivative is inf or nan (then 0 * local is nan, and PyTorch would send that).
-            if g == 0.0 and isfinite(_builtin_sum(local_grads)):
-                continue
-            for parent, local in zip(node.parents, local_grads):
-                parent.grad += local * g
-        if carried:
-            for node, old in zip(order, earlier):
-                if old:
-                    node.grad += old
+        senders = _postorder(self, leaves=False)
+        senders.reverse()
+        with _pass_lock, _this_pass_only(senders):
+            self.grad = seed
+            chain_rule(senders)
 
     def zero_grad(self) -> None:
         """Sets ``.grad`` to 0 on this node and every node behind it."""
@@ -539,20 +527,12 @@ _new = object.__new__
 _builtin_sum = builtins.sum  # this module defines its own ``sum`` (of Values) below
 
 
-def _leaf(data: float) -> Value:
-    v: Value = _new(Value)
-    v.data = data
-    v.grad = 0.0
-    v.label = ""
-    v.parents = ()
-    v.local_grads = ()
-    v._fn = None
-    v._arg = None
-    return v
+def _node(data: float, parents: tuple[Value, ...], local_grads: tuple[float, ...],
+          fn: Op | None, arg: Any) -> Value:
+    """Makes a node: the one place where one is made (``Value(...)`` and every op come here).
 
-
-def _node(data: float, parents: tuple[Value, ...], local_grads: tuple[float, ...], fn: Op,
-          arg: Any) -> Value:
+    Inside ``no_grad()`` the result is a leaf: it keeps no parents, derivatives or op.
+    """
     v: Value = _new(Value)
     v.data = data
     v.grad = 0.0
@@ -570,6 +550,11 @@ def _node(data: float, parents: tuple[Value, ...], local_grads: tuple[float, ...
     return v
 
 
+def _leaf(data: float) -> Value:
+    """A new leaf holding ``data`` (already a float)."""
+    return _node(data, (), (), None, None)
+
+
 def _domain_error(fn: Op, args: Sequence[Any], err: Exception) -> Exception:
     shown = ", ".join(repr(a) for a in args)
     reason = str(err) or type(err).__name__
@@ -582,13 +567,31 @@ def _domain_error(fn: Op, args: Sequence[Any], err: Exception) -> Exception:
 _ARITH_ERRORS = (ValueError, ZeroDivisionError, OverflowError)
 
 
+def _apply(fn: Op, xs: tuple[Value, ...], c: Any = None) -> Value:
+    """Applies table entry ``fn`` to the Values ``xs`` (and its plain constant ``c``): computes
+    the result and the local derivatives from the entry's rules, and makes the node."""
+    data = [x.data for x in xs]
+    try:
+        out = fn.evaluate(data, c)
+        local = fn.local(data, c, out)
+    except _ARITH_ERRORS as err:
+        raise _domain_error(fn, data if c is None else [*data, c], err) from None
+    return _node(out, xs, local, fn, c)
+
+
+# --- Speed: the three shapes every expression is made of, without _apply's list and arity
+# dispatch. They do exactly what ``_apply(fn, (x,), None)``, ``_apply(fn, (x, y))`` and
+# ``_apply(fn, (x,), c)`` do: _apply above is the reference.
+
+
 def _unary(fn: Op, x: Value) -> Value:
     xd = x.data
     try:
         out = fn.forward(xd)
+        local = fn.partials(xd, out)
     except _ARITH_ERRORS as err:
         raise _domain_error(fn, (xd,), err) from None
-    return _node(out, (x,), fn.partials(xd, out), fn, None)
+    return _node(out, (x,), local, fn, None)
 
 
 def _binary(fn: Op, x: Value, y: Value) -> Value:
@@ -596,32 +599,24 @@ def _binary(fn: Op, x: Value, y: Value) -> Value:
     yd = y.data
     try:
         out = fn.forward(xd, yd)
+        local = fn.partials(xd, yd, out)
     except _ARITH_ERRORS as err:
         raise _domain_error(fn, (xd, yd), err) from None
-    return _node(out, (x, y), fn.partials(xd, yd, out), fn, None)
+    return _node(out, (x, y), local, fn, None)
 
 
 def _with_const(fn: Op, x: Value, c: float) -> Value:
     xd = x.data
     try:
         out = fn.forward(xd, c)
+        local = fn.partials(xd, c, out)
     except _ARITH_ERRORS as err:
         raise _domain_error(fn, (xd, c), err) from None
-    return _node(out, (x,), fn.partials(xd, c, out), fn, c)
+    return _node(out, (x,), local, fn, c)
 
 
 def _nary(fn: Op, xs: tuple[Value, ...], consts: tuple[float, ...] | None = None) -> Value:
-    data = [x.data for x in xs]
-    try:
-        if consts is None:
-            out = fn.forward(data)
-            local = fn.partials(data, out)
-        else:
-            out = fn.forward(data, consts)
-            local = fn.partials(data, consts, out)
-    except _ARITH_ERRORS as err:
-        raise _domain_error(fn, data, err) from None
-    return _node(out, xs, local, fn, consts)
+    return _apply(fn, xs, consts)
 
 
 def _binary_with(fn: Op, x: Any, y: Any) -> Value:
@@ -641,20 +636,20 @@ def _binary_with(fn: Op, x: Any, y: Any) -> Value:
 
 
 def apply_op(fn: Op, *args: Any) -> Value:
-    """Applies a table entry to its arguments (Values, and plain numbers where it takes them)."""
-    if fn.arity == ops.UNARY:
-        (x,) = args
-        return _unary(fn, _as_value(x))
-    if fn.arity == ops.BINARY:
-        x, y = args
-        return _binary(fn, _as_value(x), _as_value(y))
-    if fn.arity == ops.UNARY_CONST:
-        x, c = args
-        return _with_const(fn, _as_value(x), _as_float(c, f"{fn.name} constant"))
-    if fn.arity == ops.NARY:
-        return _nary(fn, tuple(_as_value(x) for x in args))
-    xs, cs = args
-    return _nary(fn, tuple(_as_value(x) for x in xs), tuple(_as_float(c, fn.name) for c in cs))
+    """Applies a table entry to its arguments, as the entry's arity takes them: Values (or plain
+    numbers, which become leaves) and, for the ``*_CONST`` arities, the plain constant(s).
+
+    >>> apply_op(ops.MUL, Value(2.0), 3.0).data
+    6.0
+    >>> apply_op(ops.MUL_CONST, Value(2.0), 3.0).data
+    6.0
+    """
+    xs, c = fn.split(args)
+    if fn.arity == ops.NARY_CONST:
+        c = tuple(_as_float(x, f"{fn.name} constant") for x in c)
+    elif c is not None:
+        c = _as_float(c, f"{fn.name} constant")
+    return _apply(fn, tuple(_as_value(x) for x in xs), c)
 
 
 def _as_value(x: Any) -> Value:
@@ -670,14 +665,7 @@ def partials_as_values(node: Value) -> tuple[Any, ...]:
     fn = node._fn
     if fn is None:
         return ()
-    arity = fn.arity
-    if arity == ops.NARY:
-        return fn.partials(node.parents, node)
-    if arity == ops.NARY_CONST:
-        return fn.partials(node.parents, node._arg, node)
-    if arity == ops.UNARY_CONST:
-        return fn.partials(node.parents[0], node._arg, node)
-    return fn.partials(*node.parents, node)
+    return fn.local(node.parents, node._arg, node)
 
 
 # ---------------------------------------------------------------------------------------------
@@ -774,61 +762,115 @@ def _postorder(root: Value, stop: frozenset[Value] = frozenset(), leaves: bool =
                ) -> list[Value]:
     """Depth-first search from ``root`` with an explicit stack (never recursion): each node is
     appended after all of its parents, so the list ends with ``root``. With ``leaves=False``
-    the leaves are left out (backward needs only the nodes that send gradient).
-
-    The search makes a few small containers per node and no reference cycles, so the cyclic
-    garbage collector is paused meanwhile: on a deep graph it would otherwise scan the whole
-    stack again and again, for nothing.
+    the leaves are left out (backward needs only the nodes that send gradient; in a network
+    they are the minority of the nodes an edge leads to). Parents of nodes in ``stop`` are not
+    followed.
     """
-    paused = gc.isenabled()
-    if paused:
-        gc.disable()
+    order: list[Value] = []
+    append = order.append
+    visited = {root}
+    add = visited.add
+    # The path from ``root`` down to the current node, and for each node on it an iterator over
+    # the parents not yet looked at.
+    path = [root]
+    todo: list[Any] = [iter(() if root in stop else root.parents)]  # tuple iterators
+    while path:
+        parents = todo[-1]
+        for parent in parents:
+            if not parent.parents:  # a leaf is finished at once
+                if leaves and parent not in visited:
+                    add(parent)
+                    append(parent)
+                continue
+            if parent in visited:
+                continue
+            add(parent)
+            if stop and parent in stop:
+                append(parent)
+                continue
+            if not parents.__length_hint__():
+                # Nothing left to look at here: keep no live iterator on the path, so that a
+                # deep chain leaves nothing for the cyclic garbage collector to chase.
+                todo[-1] = _EXHAUSTED
+            path.append(parent)
+            todo.append(iter(parent.parents))
+            break
+        else:
+            todo.pop()
+            append(path.pop())
+    return order
+
+
+_EXHAUSTED: Iterator[Value] = iter(())
+
+
+# ---------------------------------------------------------------------------------------------
+# The chain rule: the one backward loop, shared by backward(), the functional API and the trace
+# ---------------------------------------------------------------------------------------------
+
+#: Gives a node's ``(parent, local derivative)`` pairs; by default its stored ``parents`` and
+#: ``local_grads`` (the functional API passes one that rebuilds the derivatives as Values).
+Edges = Callable[[Value], Iterable[tuple[Value, Any]]]
+
+
+def chain_rule(senders: Iterable[Value], edges: Edges | None = None,
+               observe: Callable[[Value], None] | None = None) -> None:
+    """Reverse-mode accumulation: each node of ``senders`` (every node before its parents, the
+    output first, its ``.grad`` seeded) sends ``local * node.grad`` to each parent's ``.grad``,
+    where ``local`` is d node / d parent. A parent used by several nodes adds up what each sends.
+    ``observe(node)`` is told each node's turn after it has sent (a trace records the pass so).
+    """
+    for node in senders:
+        g = node.grad
+        if g == 0.0 and _sends_nothing(node, g):
+            continue
+        for parent, local in zip(node.parents, node.local_grads) if edges is None else edges(node):
+            parent.grad += local * g  # the chain rule: dL/dparent += dnode/dparent * dL/dnode
+        if observe is not None:
+            observe(node)
+
+
+def _sends_nothing(node: Value, g: Any) -> bool:
+    """True when ``node`` would send exactly 0 to every parent, so skipping it changes nothing:
+    its gradient is the number 0 (not a Value, whose derivative may still be nonzero) and no
+    local derivative is inf or nan (0 * inf is nan, which PyTorch would send on)."""
+    return type(g) is float and isfinite(_builtin_sum(node.local_grads))
+
+
+#: One backward pass at a time: a pass uses the ``.grad`` slots of the nodes it walks.
+_pass_lock = threading.RLock()
+
+
+@contextmanager
+def _this_pass_only(senders: Sequence[Value]) -> Iterator[None]:
+    """Carry-over of earlier passes: while a pass runs, a node that sends holds only this pass's
+    gradient (or it would send again what it received before); earlier gradients are set aside
+    and added back afterwards, so two passes add up as in PyTorch."""
+    earlier = [node.grad for node in senders]
+    if not any(earlier):
+        yield
+        return
+    for node in senders:
+        node.grad = 0.0
     try:
-        return _search(root, stop) if leaves else _search_inner(root)
+        yield
     finally:
-        if paused:
-            gc.enable()
+        for node, old in zip(senders, earlier):
+            if old:
+                node.grad += old
 
 
-def _search_inner(root: Value) -> list[Value]:
-    # The same walk as ``_search`` without leaves, which are most of the edges of a network.
-    order: list[Value] = []
-    append = order.append
-    visited = {root}
-    add = visited.add
-    stack = [(root, iter(root.parents))]
-    push = stack.append
-    while stack:
-        node, parents = stack[-1]
-        for parent in parents:
-            if parent.parents and parent not in visited:
-                add(parent)
-                push((parent, iter(parent.parents)))
-                break
-        else:
-            stack.pop()
-            append(node)
-    return order
-
-
-def _search(root: Value, stop: frozenset[Value]) -> list[Value]:
-    order: list[Value] = []
-    append = order.append
-    visited = {root}
-    add = visited.add
-    # Each stack entry is a node and an iterator over the parents not yet looked at.
-    stack = [(root, iter(() if root in stop else root.parents))]
-    push = stack.append
-    while stack:
-        node, parents = stack[-1]
-        for parent in parents:
-            if parent not in visited:
-                add(parent)
-                if parent.parents and not (stop and parent in stop):
-                    push((parent, iter(parent.parents)))
-                    break
-                append(parent)  # a leaf (or a stop node) is finished at once
-        else:
-            stack.pop()
-            append(node)
-    return order
+@contextmanager
+def borrowed_grads(nodes: Sequence[Value]) -> Iterator[None]:
+    """Runs a pass on ``nodes`` without changing any ``.grad``: their gradients start at 0 and
+    are put back as they were afterwards (read the pass's results inside the block). The
+    functional API and the trace use it to run :func:`chain_rule` on the side."""
+    with _pass_lock:
+        earlier = [node.grad for node in nodes]
+        for node in nodes:
+            node.grad = 0.0
+        try:
+            yield
+        finally:
+            for node, old in zip(nodes, earlier):
+                node.grad = old

@@ -27,10 +27,11 @@ from typing import Any
 from . import ops
 from .engine import (
     Value,
-    _as_float,
-    _leaf,
-    _mode,
-    _unary,
+    apply_op,
+    as_float,
+    borrowed_grads,
+    chain_rule,
+    enable_grad,
     partials_as_values,
     topological_order,
 )
@@ -62,7 +63,10 @@ def _reaches_outer_variable(output: Value, own: Sequence[Value]) -> bool:
 
 
 def backprop(output: Value, wrt: Sequence[Value], create_graph: bool = False) -> list[Any]:
-    """d output / d w for each ``w`` in ``wrt``, leaving every ``.grad`` untouched.
+    """d output / d w for each ``w`` in ``wrt``, leaving every ``.grad`` as it was.
+
+    The pass is :func:`autograd.engine.chain_rule`, the loop ``backward()`` runs, on gradients
+    borrowed for its duration (:func:`autograd.engine.borrowed_grads`).
 
     Only paths that end in a node of ``wrt`` are followed. With ``create_graph`` the results are
     Values (or plain floats where the derivative is a constant) that can be differentiated again;
@@ -76,19 +80,16 @@ def backprop(output: Value, wrt: Sequence[Value], create_graph: bool = False) ->
     for node in reversed(order):
         if node in targets or any(p in matters for p in node.parents):
             matters.add(node)
-    grads: dict[Value, Any] = {output: 1.0}
-    for node in order:
-        if node not in matters or node in targets:
-            continue
-        g = grads.pop(node, None)
-        if g is None:
-            continue
-        local = partials_as_values(node) if create_graph else node.local_grads
-        for parent, d in zip(node.parents, local):
-            if parent in matters:
-                prev = grads.get(parent)
-                grads[parent] = d * g if prev is None else prev + d * g
-    return [grads.get(w, 0.0) for w in wrt]
+    senders = [node for node in order if node in matters and node not in targets]
+
+    def as_values(node: Value) -> list[tuple[Value, Any]]:
+        # the local derivatives as graphs, sent only where a node of ``wrt`` lies behind
+        return [(p, d) for p, d in zip(node.parents, partials_as_values(node)) if p in matters]
+
+    with borrowed_grads(order):
+        output.grad = 1.0
+        chain_rule(senders, as_values if create_graph else None)
+        return [w.grad for w in wrt]
 
 
 def _check_argnums(argnums: Argnums, nargs: int) -> tuple[tuple[int, ...], bool]:
@@ -115,9 +116,9 @@ def _variables(args: tuple[Any, ...]) -> tuple[list[Value], bool]:
     for i, a in enumerate(args):
         if isinstance(a, Value):
             nested = True
-            variables.append(_unary(ops.IDENTITY, a))
+            variables.append(apply_op(ops.IDENTITY, a))
         else:
-            variables.append(_leaf(_as_float(a, f"argument {i}")))
+            variables.append(Value(as_float(a, f"argument {i}")))
     return variables, nested
 
 
@@ -125,7 +126,7 @@ def _output(result: Any) -> Value:
     if isinstance(result, Value):
         return result
     try:
-        return _leaf(_as_float(result, "f's result"))
+        return Value(as_float(result, "f's result"))
     except TypeError:
         raise TypeError(
             "f must return a Value or a real number (a scalar), "
@@ -146,7 +147,7 @@ def _call(f: Callable[..., Any], variables: list[Value]) -> Value:
 
 def _result(d: Any, nested: bool) -> Any:
     if nested:
-        return d if isinstance(d, Value) else _leaf(float(d))
+        return d if isinstance(d, Value) else Value(as_float(d, "a derivative"))
     return float(d.data) if isinstance(d, Value) else float(d)
 
 
@@ -163,16 +164,12 @@ def value_and_grad(
 
     def wrapped(*args: Any) -> tuple[Any, Any]:
         nums, single = _check_argnums(argnums, len(args))
-        saved = _mode.enabled
-        _mode.enabled = True  # asking for a gradient means recording, even inside no_grad()
-        try:
+        with enable_grad():  # asking for a gradient means recording, even inside no_grad()
             variables, nested = _variables(args)
             out = _call(f, variables)
             wrt = [variables[i] for i in nums]
             nested = nested or _reaches_outer_variable(out, wrt)
             ds = backprop(out, wrt, create_graph=nested)
-        finally:
-            _mode.enabled = saved
         value = out if nested else out.data
         results = tuple(_result(d, nested) for d in ds)
         return value, (results[0] if single else results)
@@ -214,9 +211,7 @@ def hessian(f: Callable[..., Any]) -> Callable[..., list[list[float]]]:
     def wrapped(*args: Any) -> list[list[float]]:
         n = len(args)
         plain = tuple(a.data if isinstance(a, Value) else a for a in args)
-        saved = _mode.enabled
-        _mode.enabled = True
-        try:
+        with enable_grad():
             variables, _ = _variables(plain)
             out = _call(f, variables)
             first = backprop(out, variables, create_graph=True)
@@ -226,8 +221,6 @@ def hessian(f: Callable[..., Any]) -> Callable[..., list[list[float]]]:
                     rows.append([float(x) for x in backprop(d, variables)])
                 else:
                     rows.append([0.0] * n)
-        finally:
-            _mode.enabled = saved
         return rows
 
     wrapped.__name__ = f"hessian({getattr(f, '__name__', 'f')})"

@@ -24,7 +24,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from .engine import Value, _as_float, topological_order
+from .engine import Value, as_float, borrowed_grads, chain_rule, topological_order
 from .viz import format_number, op_text, to_dot
 
 __all__ = ["trace_backward", "BackwardTrace", "TraceStep", "Contribution"]
@@ -149,26 +149,29 @@ def _names(order: list[Value]) -> dict[Value, str]:
 def trace_backward(root: Value, grad: float = 1.0) -> BackwardTrace:
     """Runs the backward pass from ``root`` into a record, leaving every ``.grad`` untouched.
 
-    Each step is one node with parents, in the order ``backward()`` visits them: the gradient
-    that arrived at it (``upstream``) and, for each parent, the local derivative and what it sends
-    (``local * upstream``). ``.grads`` sums what every node received: the same numbers
+    Each step is one node that sends gradient, in the order ``backward()`` visits them (the same
+    loop, :func:`autograd.engine.chain_rule`, observed): the gradient that arrived at it
+    (``upstream``) and, for each parent, the local derivative and what it sends
+    (``local * upstream``). Like ``backward()``, the pass skips a node whose gradient is 0 (it
+    would send 0 everywhere), unless one of its local derivatives is inf or nan.
+    ``.grads`` sums what every node received: the same numbers
     ``root.backward(grad)`` adds to ``.grad``.
     """
     if not isinstance(root, Value):
         raise TypeError(f"trace_backward needs a Value, got {type(root).__name__}")
-    seed = _as_float(grad, "trace_backward grad")
+    seed = as_float(grad, "trace_backward grad")
     order = topological_order(root)
-    grads: dict[Value, float] = {v: 0.0 for v in order}
-    grads[root] = seed
     steps: list[TraceStep] = []
-    for node in order:
-        if not node.parents:
-            continue
-        g = grads[node]
-        sent = []
-        for parent, local in zip(node.parents, node.local_grads):
-            amount = local * g
-            grads[parent] += amount
-            sent.append(Contribution(parent, local, amount))
-        steps.append(TraceStep(len(steps), node, g, tuple(sent)))
+
+    def record(node: Value) -> None:
+        upstream = node.grad
+        sent = tuple(Contribution(parent, local, local * upstream)
+                     for parent, local in zip(node.parents, node.local_grads))
+        steps.append(TraceStep(len(steps), node, upstream, sent))
+
+    # the very loop backward() runs, observed, on borrowed gradients: .grad ends as it was
+    with borrowed_grads(order):
+        root.grad = seed
+        chain_rule([v for v in order if v.parents], observe=record)
+        grads = {v: v.grad for v in order}
     return BackwardTrace(root, seed, order, steps, grads)
