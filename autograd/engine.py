@@ -471,6 +471,12 @@ class Value:
     def ceil(self) -> Value:
         return _unary(ops.CEIL, self)
 
+    def rsqrt(self) -> Value:
+        return _unary(ops.RSQRT, self)
+
+    def reciprocal(self) -> Value:
+        return _unary(ops.RECIPROCAL, self)
+
     def elu(self, alpha: float = 1.0) -> Value:
         return _with_const(ops.ELU, self, _as_float(alpha, "elu alpha"))
 

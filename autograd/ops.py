@@ -197,17 +197,22 @@ def _power(x: Any, c: Any) -> Any:
 
 
 def _rsqrt(v: Any) -> Any:
-    # 1 / sqrt(v) for v >= 0: inf at 0, as PyTorch's derivatives of asin, acos and acosh there
-    if type(v) is float:
-        return INF if v == 0.0 else 1.0 / math.sqrt(v)
-    return INF if v.data == 0.0 else v ** -0.5
+    # 1 / sqrt(v) for v >= 0: inf at 0, as PyTorch's derivatives of asin, acos and acosh there;
+    # on a Value the rsqrt op, whose own derivative is -inf there (so second derivatives are too)
+    return _rsqrt_float(v) if type(v) is float else v.rsqrt()
 
 
 def _recip(v: Any) -> Any:
-    # 1 / v: inf at 0 (PyTorch's atanh'(±1)), never ZeroDivisionError inside a rule
-    if _data(v) == 0.0:
-        return INF
-    return 1.0 / v
+    # 1 / v with ±inf at ±0 (PyTorch's atanh'(±1)), never ZeroDivisionError inside a rule
+    return _reciprocal(v) if type(v) is float else v.reciprocal()
+
+
+def _rsqrt_float(x: float) -> float:
+    return INF if x == 0.0 else 1.0 / math.sqrt(x)
+
+
+def _reciprocal(x: float) -> float:
+    return math.copysign(INF, x) if x == 0.0 else 1.0 / x
 
 
 def _sign(x: Any) -> float:
@@ -259,7 +264,9 @@ def _pow_const_partials(x: Any, c: float, out: Any) -> tuple[Any, ...]:
     if c == 0.0:
         return (0.0,)
     if c < 1.0 and _data(x) == 0.0:
-        return (INF,)  # 0 < c < 1: the slope is vertical at 0 (c < 0 fails in forward)
+        # 0 < c < 1 (c < 0 fails in forward): the slope is vertical at 0, c / x**(1 - c) = inf
+        # (and the second derivative -inf), as PyTorch
+        return (c * _recip(_power(x, 1.0 - c)),)
     return (c * _power(x, c - 1.0),)
 
 
@@ -285,7 +292,7 @@ def _rpow_const_partials(x: Any, c: float, out: Any) -> tuple[Any, ...]:
 def _sqrt_partials(x: Any, out: Any) -> tuple[Any, ...]:
     # d/dx sqrt(x) = 1 / (2 sqrt(x)) = 0.5 / out; infinite at 0, as in PyTorch
     if _data(out) == 0.0:
-        return (INF,)
+        return (0.5 * _recip(out),)  # inf, and -inf for the second derivative, as PyTorch
     return (0.5 / out,)
 
 
@@ -670,6 +677,21 @@ CEIL = _declare(Op("ceil", "ceil", UNARY, _ceil, _zero,
                    maths="the smallest integer >= x: d/dx = 0 (0 at the jumps too, as PyTorch)",
                    kinks=_INTEGERS, torch="ceil", numpy="ceil", math="ceil", method="ceil",
                    example="Value(2.5).ceil()  # data 3.0"))
+
+# --- used by the rules above where a derivative is infinite ---------------------------------
+RSQRT = _declare(Op("rsqrt", "rsqrt", UNARY, _rsqrt_float, lambda x, out: (-0.5 * out * out * out,),
+                    domain="x >= 0 (inf at 0, as torch.rsqrt)",
+                    maths="1 / sqrt(x): d/dx = -x**-1.5 / 2 = -out**3 / 2; used by the rules of "
+                          "asin, acos, acosh, whose derivatives are infinite at ±1",
+                    sample=(POSITIVE,), torch="rsqrt", method="rsqrt",
+                    example="Value(4.0).rsqrt()  # data 0.5"))
+RECIPROCAL = _declare(Op("reciprocal", "1/x", UNARY, _reciprocal, lambda x, out: (-(out * out),),
+                         domain="all real numbers (±inf at ±0, as torch.reciprocal; the operator "
+                                "/ raises ZeroDivisionError there instead)",
+                         maths="1 / x: d/dx = -1/x**2 = -out**2; used by rules whose derivative "
+                               "is infinite somewhere (sqrt at 0, atanh at ±1)",
+                         sample=(NONZERO,), torch="reciprocal", method="reciprocal",
+                         example="Value(4.0).reciprocal()  # data 0.25"))
 
 # --- functions of two Values (a plain number is made a leaf, which gets no gradient) ----------
 # x in (2.2, 2.9) and y in (1, 1.05) keep x / y between 2 and 3: away from the jumps.

@@ -45,15 +45,6 @@ CONSTANTS = (0.0, 1.0, -1.0, 2.0, 0.5, -0.5, 3.0, -3.0, 0.01, 1e300)
 SKIPPED = {"wsum": "a neuron's weighted sum: sums and products, tested in the interior",
            "wsum_const": "as wsum"}
 
-# Where the first derivative is infinite, the rule gives the constant inf (PyTorch's first
-# derivative), so the second derivative there comes out 0 where PyTorch's is ±inf.
-_POLES = {"sqrt", "pow_const", "asin", "acos", "acosh", "atanh"}
-
-
-def _pole(detail: str, args: tuple[float, ...]) -> bool:
-    return detail.startswith("d2/dx0dx0 0.0, torch") and detail.endswith("inf")
-
-
 def _second_order_overflow(detail: str, args: tuple[float, ...]) -> bool:
     return detail.startswith("second order raises") and "OverflowError" in detail
 
@@ -72,14 +63,11 @@ EXPLAINED: dict[str, tuple[Callable[[str, tuple[float, ...]], bool], str]] = {
                   "for a base <= 0); PyTorch masks d/dx x**y to 0 where y == 0 (and so its "
                   "second derivatives there and with a nan or infinite base), ours is the "
                   "formula; the second derivative at 1e-300 ** -1 overflows"),
-    "pow_const": (lambda d, a: _pole(d, a) or _second_order_overflow(d, a),
-                  "second derivative where the first is infinite (0 ** c, 0 < c < 1): 0 for "
-                  "PyTorch's ±inf; or its x ** (c - 2) overflows (1e-300 ** -1): "
-                  "OverflowError naming pow_const for PyTorch's ±inf"),
+    "pow_const": (_second_order_overflow,
+                  "the second derivative's x ** (c - 2) overflows (1e-300 ** -1): "
+                  "OverflowError naming pow_const where PyTorch gives ±inf"),
     "floordiv": (lambda d, a: math.isinf(a[1]),
                  "Python's //: x // inf is 0.0 (or -1.0 for x < 0), PyTorch gives nan"),
-    **{name: (_pole, "second derivative where the first is infinite: 0 for PyTorch's ±inf")
-       for name in _POLES - {"pow_const"}},
 }
 
 
