@@ -18,9 +18,9 @@ from .engine import (
     is_grad_enabled,
     logsumexp,
     no_grad,
-    sum,
     topological_order,
 )
+from .engine import sum as sum  # public as autograd.sum, kept out of __all__ (see below)
 from .explain import explain
 from .functional import grad, hessian, value_and_grad
 from .functions import atan2, clamp, hypot, maximum, minimum
@@ -28,6 +28,8 @@ from .gradcheck import GradcheckError, gradcheck
 
 __version__ = "0.1.0"
 
+# ``sum`` is imported above (``autograd.sum`` works) but not listed: ``from autograd import *``
+# must not replace the builtin ``sum`` (``sum([True, False])``, an accuracy count, still works).
 __all__ = [
     "data",
     "nn",
@@ -44,7 +46,6 @@ __all__ = [
     "gradcheck",
     "GradcheckError",
     "topological_order",
-    "sum",
     "dot",
     "logsumexp",
     "explain",

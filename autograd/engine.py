@@ -39,9 +39,11 @@ from . import ops
 from .guard import guard as _guard
 from .ops import Op
 
+# ``sum`` is public (``autograd.engine.sum``) but left out of ``__all__``: a star import must
+# not replace the builtin ``sum``.
 __all__ = [
     "Value", "no_grad", "enable_grad", "is_grad_enabled", "topological_order",
-    "sum", "dot", "logsumexp", "apply_op", "chain_rule", "as_float",
+    "dot", "logsumexp", "apply_op", "chain_rule", "as_float",
 ]
 
 Number = float | int
@@ -150,6 +152,21 @@ def _short(x: object) -> str:
     return text if len(text) <= 40 else f"{text[:20]}...{text[-10:]} ({len(text)} characters)"
 
 
+def _grad_float(value: object) -> float:
+    """What may be assigned to ``Value.grad``: a real number, as a float; else a TypeError."""
+    if value is None:
+        raise TypeError(
+            "Value.grad cannot be None: a gradient here is always a float. To clear it, set "
+            "p.grad = 0.0, or call model.zero_grad() or opt.zero_grad()"
+        )
+    if isinstance(value, numbers.Real) and not isinstance(value, bool):
+        return float(value)
+    raise TypeError(
+        f"Value.grad must be a real number (int, float or a NumPy scalar), got "
+        f"{type(value).__name__}: {value!r}"
+    )
+
+
 _as_float = as_float  # the name this module uses internally
 
 
@@ -175,10 +192,10 @@ class Value:
     ('tanh', '*', True)
     """
 
-    __slots__ = ("data", "grad", "label", "parents", "local_grads", "_fn", "_arg", "__weakref__")
+    __slots__ = ("data", "_grad", "label", "parents", "local_grads", "_fn", "_arg", "__weakref__")
 
     data: float
-    grad: float
+    _grad: float  # read and written through the ``grad`` property below, except by the engine
     label: str
     parents: tuple[Value, ...]
     local_grads: tuple[float, ...]
@@ -197,6 +214,33 @@ class Value:
     def __getnewargs__(self) -> tuple[float]:
         # copy and pickle make the object with Value.__new__(Value, data), then fill its slots
         return (self.data,)
+
+    # --- the gradient --------------------------------------------------------------------------
+
+    # ``grad`` is a property over the slot ``_grad`` so that assigning what is not a number (such
+    # as PyTorch's ``p.grad = None``) is refused on the spot instead of failing later inside
+    # backward. The engine's own hot paths (making nodes, backward) use ``_grad`` directly and
+    # pay nothing for the check; in plain form they would read ``node.grad += local * g``.
+    @property
+    def grad(self) -> float:
+        """d output / d this node, added by ``backward()``; starts at 0.0 and is always a float.
+
+        >>> p = Value(3.0)
+        >>> p.grad = 0.5          # any real number is kept as a float
+        >>> p.grad = None         # PyTorch's set_to_none habit  # doctest: +ELLIPSIS
+        Traceback (most recent call last):
+        ...
+        TypeError: Value.grad cannot be None: ... set p.grad = 0.0, or call model.zero_grad() ...
+        >>> p.grad
+        0.5
+        """
+        return self._grad
+
+    @grad.setter
+    def grad(self, value: float) -> None:
+        if type(value) is not float:
+            value = _grad_float(value)
+        self._grad = value
 
     # --- what the node is --------------------------------------------------------------------
 
@@ -222,7 +266,7 @@ class Value:
 
     def __repr__(self) -> str:
         label = f", label={self.label!r}" if self.label else ""
-        return f"Value(data={self.data!r}, grad={self.grad!r}{label})"
+        return f"Value(data={self.data!r}, grad={self._grad!r}{label})"
 
     # --- a Value behaves like a 0-d tensor towards Python -------------------------------------
 
@@ -516,13 +560,19 @@ class Value:
         senders = _postorder(self, leaves=False)
         senders.reverse()
         with _pass_lock, _this_pass_only(senders):
-            self.grad = seed
+            self._grad = seed
             chain_rule(senders)
 
     def zero_grad(self) -> None:
         """Sets ``.grad`` to 0 on this node and every node behind it."""
         for node in _postorder(self):
-            node.grad = 0.0
+            node._grad = 0.0
+
+
+# The methods that apply one table entry carry the entry's maths, domain and example.
+for _op in ops.OPS.values():
+    if _op.method:
+        getattr(Value, _op.method).__doc__ = _op.doc()
 
 
 # ---------------------------------------------------------------------------------------------
@@ -541,7 +591,7 @@ def _node(data: float, parents: tuple[Value, ...], local_grads: tuple[float, ...
     """
     v: Value = _new(Value)
     v.data = data
-    v.grad = 0.0
+    v._grad = 0.0
     v.label = ""
     if _mode.enabled:
         v.parents = parents
@@ -827,11 +877,11 @@ def chain_rule(senders: Iterable[Value], edges: Edges | None = None,
     ``observe(node)`` is told each node's turn after it has sent (a trace records the pass so).
     """
     for node in senders:
-        g = node.grad
+        g = node._grad
         if g == 0.0 and _sends_nothing(node, g):
             continue
         for parent, local in zip(node.parents, node.local_grads) if edges is None else edges(node):
-            parent.grad += local * g  # the chain rule: dL/dparent += dnode/dparent * dL/dnode
+            parent._grad += local * g  # the chain rule: dL/dparent += dnode/dparent * dL/dnode
         if observe is not None:
             observe(node)
 
@@ -852,18 +902,18 @@ def _this_pass_only(senders: Sequence[Value]) -> Iterator[None]:
     """Carry-over of earlier passes: while a pass runs, a node that sends holds only this pass's
     gradient (or it would send again what it received before); earlier gradients are set aside
     and added back afterwards, so two passes add up as in PyTorch."""
-    earlier = [node.grad for node in senders]
+    earlier = [node._grad for node in senders]
     if not any(earlier):
         yield
         return
     for node in senders:
-        node.grad = 0.0
+        node._grad = 0.0
     try:
         yield
     finally:
         for node, old in zip(senders, earlier):
             if old:
-                node.grad += old
+                node._grad += old
 
 
 @contextmanager
@@ -872,11 +922,11 @@ def borrowed_grads(nodes: Sequence[Value]) -> Iterator[None]:
     are put back as they were afterwards (read the pass's results inside the block). The
     functional API and the trace use it to run :func:`chain_rule` on the side."""
     with _pass_lock:
-        earlier = [node.grad for node in nodes]
+        earlier = [node._grad for node in nodes]
         for node in nodes:
-            node.grad = 0.0
+            node._grad = 0.0
         try:
             yield
         finally:
             for node, old in zip(nodes, earlier):
-                node.grad = old
+                node._grad = old

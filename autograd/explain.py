@@ -4,7 +4,8 @@ The derivative of ``output`` with respect to ``wrt`` is a sum over every path fr
 ``output``; each path contributes the product of the local derivatives on its steps. A weight used
 twice has two paths; a deep network has very many, so paths are listed up to ``max_paths`` while
 ``.total`` is always the full gradient, computed by a backward pass of its own (no ``.grad`` is
-read or written).
+read or written). Nodes are named as the drawing and the trace name them
+(:mod:`autograd.naming`): labels where set, else ids such as ``#3``.
 
 >>> from autograd import Value
 >>> w = Value(3.0, label="w")
@@ -23,8 +24,9 @@ import math
 from dataclasses import dataclass
 
 from .engine import Value, topological_order
+from .fmt import format_number, op_line
 from .functional import backprop
-from .viz import format_number, op_text
+from .naming import names_in_order
 
 __all__ = ["explain", "Explanation", "Path", "Step"]
 
@@ -78,47 +80,60 @@ class Explanation:
         return self.n_paths - len(self.paths)
 
     def name(self, node: Value) -> str:
-        """How this explanation names a node: its label, else its op and value."""
-        return self._names.get(node) or _describe(node)
+        """How this explanation names a node: as the drawing and the trace of ``output`` do
+        (:func:`autograd.naming.node_names`): its label, else an id such as ``#3``."""
+        name = self._names.get(node)
+        if name is not None:
+            return name
+        return node.label or f"[{format_number(node.data)}]"  # not behind output: no id
 
     def _heading(self) -> str:
         return f"d {self.name(self.output)} / d {self.name(self.wrt)}"
 
     def _step_text(self, step: Step) -> str:
-        return (f"{self.name(step.source)} -> {self.name(step.to)}  via {step.op!r}: "
-                f"local derivative {format_number(step.local)}")
+        return (f"{self.name(step.source)} -> {self.name(step.to)}  via "
+                f"{op_line(step.to)!r}: local derivative {format_number(step.local)}")
 
     def __str__(self) -> str:
         head = self._heading()
+        wrt, out = self.name(self.wrt), self.name(self.output)
+        total = format_number(self.total)
         if not self.in_graph:
-            return (f"{head} = 0: {self.name(self.wrt)} is not in the graph behind "
-                    f"{self.name(self.output)}, so there is no path and the gradient is 0.0")
+            return (f"{head} = 0: {wrt} is not in the graph behind {out}, so no path leads "
+                    f"from it to {out}")
+        if self.output is self.wrt:
+            return f"{head} = 1: {wrt} is the output itself"
         if not self.paths:
-            return (f"{head} = {format_number(self.total)}: {self.n_paths} paths, too many to "
-                    f"list (max_paths={self.max_paths})")
-        lines = [f"{head}: {self.n_paths} path{'s' if self.n_paths != 1 else ''} from "
-                 f"{self.name(self.wrt)} to {self.name(self.output)}; each contributes the "
-                 "product of the local derivatives along it"]
+            return (f"{head} = {total}: {self.n_paths} paths, too many to list "
+                    f"(max_paths={self.max_paths})")
+        if self.n_paths == 1:
+            (path,) = self.paths
+            lines = [f"{head}: one path from {wrt} to {out}; the derivative is the product of "
+                     "the local derivatives along it"]
+            lines += ["  " + self._step_text(step) for step in path.steps]
+            factors = " * ".join(format_number(s.local) for s in path.steps)
+            lines.append(f"{head} = {factors} = {total}" if len(path.steps) > 1
+                         else f"{head} = {total}")
+            return "\n".join(lines)
+        lines = [f"{head}: {self.n_paths} paths from {wrt} to {out}; each contributes the "
+                 "product of the local derivatives along it, and the derivative is their sum"]
         for k, path in enumerate(self.paths, start=1):
             lines.append(f"path {k}:")
-            if not path.steps:
-                lines.append(f"  ({self.name(self.wrt)} is the output itself: derivative 1)")
-            for step in path.steps:
-                lines.append("  " + self._step_text(step))
-            factors = " * ".join(format_number(s.local) for s in path.steps) or "1"
-            lines.append(f"  product: {factors} = {format_number(path.product)}")
-        shown = math.fsum(p.product for p in self.paths)
+            lines += ["  " + self._step_text(step) for step in path.steps]
+            if len(path.steps) > 1:  # a one-step path's product is its local derivative
+                factors = " * ".join(format_number(s.local) for s in path.steps)
+                lines.append(f"  product: {factors} = {format_number(path.product)}")
         terms = " + ".join(format_number(p.product) for p in self.paths)
         if self.left_out:
+            shown = math.fsum(p.product for p in self.paths)
             lines.append(f"... and {self.left_out} more path{'s' if self.left_out != 1 else ''} "
                          f"not listed (max_paths={self.max_paths})")
-            lines.append(f"sum of the {len(self.paths)} listed: {terms} = "
-                         f"{format_number(shown)}")
-            lines.append(f"total over all {self.n_paths} paths: {head} = "
-                         f"{format_number(self.total)}")
+            if len(self.paths) > 1:  # one listed path: its product is above already
+                lines.append(f"sum of the {len(self.paths)} listed: {terms} = "
+                             f"{format_number(shown)}")
+            lines.append(f"{head} over all {self.n_paths} paths = {total}")
         else:
-            lines.append(f"sum: {terms} = {format_number(shown)}")
-            lines.append(f"{head} = {format_number(self.total)}")
+            lines.append(f"{head} = {terms} = {total}")
         return "\n".join(lines)
 
     def __repr__(self) -> str:
@@ -131,32 +146,29 @@ class Explanation:
         def code(text: str) -> str:
             return "`" + text.replace("`", "'") + "`"
 
+        def cell(text: str) -> str:
+            return html.escape(text).replace("|", "\\|")
+
         if not self.in_graph:
             return f"{code(head)} = **0**: {code(self.name(self.wrt))} is not in the graph."
-        lines = [f"**{code(head)} = {format_number(self.total)}**, the sum over "
-                 f"{self.n_paths} path{'s' if self.n_paths != 1 else ''} of the product of local "
-                 "derivatives along each path.", ""]
-        if self.paths:
+        if self.n_paths == 1:
+            how = "the product of the local derivatives along its one path."
+        else:
+            how = (f"the sum over {self.n_paths} paths of the product of the local derivatives "
+                   "along each.")
+        lines = [f"**{code(head)} = {format_number(self.total)}**, {how}", ""]
+        if self.paths and self.output is not self.wrt:
             lines += ["| path | steps (local derivative) | product |", "|---|---|---|"]
             for k, path in enumerate(self.paths, start=1):
                 steps = " → ".join(
-                    [html.escape(self.name(self.wrt)).replace("|", "\\|")]
-                    + [f"{html.escape(self.name(s.to)).replace('|', chr(92) + '|')} "
-                       f"({format_number(s.local)})" for s in path.steps]
+                    [cell(self.name(self.wrt))]
+                    + [f"{cell(self.name(s.to))} ({format_number(s.local)})" for s in path.steps]
                 )
                 lines.append(f"| {k} | {steps} | {format_number(path.product)} |")
         if self.left_out:
             lines += ["", f"*{self.left_out} more paths not listed (max_paths={self.max_paths}); "
                           "the total includes them.*"]
         return "\n".join(lines)
-
-
-def _describe(node: Value) -> str:
-    if node.label:
-        return node.label
-    if not node.parents:
-        return f"[{format_number(node.data)}]"
-    return f"[{op_text(node).splitlines()[0]} = {format_number(node.data)}]"
 
 
 def count_paths(output: Value, wrt: Value) -> dict[Value, int]:
@@ -196,17 +208,12 @@ def explain(output: Value, wrt: Value, max_paths: int = 20) -> Explanation:
         raise ValueError(f"max_paths must be an int >= 0, got {max_paths!r}")
     counts = count_paths(output, wrt)
     n_paths = counts.get(output, 0)
-    names = _names(output)
+    names = names_in_order(topological_order(output))
     if n_paths == 0:
         return Explanation(output, wrt, 0.0, [], 0, False, names, max_paths)
     (total,) = backprop(output, [wrt])
     paths = _first_paths(output, wrt, counts, max_paths)
     return Explanation(output, wrt, float(total), paths, n_paths, True, names, max_paths)
-
-
-def _names(output: Value) -> dict[Value, str]:
-    """Labels where set; otherwise a short description of the op and value."""
-    return {v: _describe(v) for v in topological_order(output)}
 
 
 def _first_paths(output: Value, wrt: Value, counts: dict[Value, int], limit: int) -> list[Path]:

@@ -4,7 +4,8 @@ The formula is parsed by :mod:`autograd.expression` (never evaluated as Python).
 prints the output value and each input's gradient, one line each, in the order the bindings were
 given, then writes the graph: DOT text to stdout without ``-o`` (the value and gradient lines are
 then DOT ``//`` comments, so the whole output is a valid DOT file), or the file named by ``-o``
-(``.dot``, or ``.svg``/``.png``/``.pdf`` through the Graphviz ``dot`` program).
+(``.dot``, or ``.svg``/``.png``/``.pdf`` through the Graphviz ``dot`` program, or ``.html``: the
+backprop player, a page that plays the forward and backward pass step by step).
 """
 
 from __future__ import annotations
@@ -18,7 +19,7 @@ from .viz import RANKDIRS, format_number, render, to_dot
 
 __all__ = ["add_parser", "run", "parse_binding"]
 
-_EXTENSIONS = (".dot", ".svg", ".png", ".pdf")
+_EXTENSIONS = (".dot", ".svg", ".png", ".pdf", ".html")
 
 
 def add_parser(subparsers: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
@@ -38,8 +39,8 @@ def add_parser(subparsers: argparse._SubParsersAction) -> None:  # type: ignore[
     parser.add_argument("bindings", nargs="*", metavar="name=number",
                         help="a value for each name in the formula")
     parser.add_argument("-o", "--output", default=None,
-                        help="write the graph to this .dot, .svg, .png or .pdf file "
-                             "(default: DOT text to stdout)")
+                        help="write the graph to this .dot, .svg, .png or .pdf file, or the "
+                             "backprop player to a .html page (default: DOT text to stdout)")
     parser.add_argument("--rankdir", default="LR", choices=RANKDIRS,
                         help="direction of the drawing")
     parser.add_argument("--max-nodes", type=int, default=500,
@@ -84,7 +85,7 @@ def run(args: argparse.Namespace) -> int:
     if output is not None and not output.lower().endswith(_EXTENSIONS):
         raise UsageError(
             f"autograd graph: cannot tell the format of {output!r}; "
-            "use a .dot, .svg, .png or .pdf file name"
+            "use a .dot, .svg, .png, .pdf or .html file name"
         )
     if args.max_nodes < 1:
         raise UsageError("autograd graph: --max-nodes must be at least 1")
@@ -100,6 +101,12 @@ def run(args: argparse.Namespace) -> int:
         text = to_dot(out, args.rankdir, max_nodes=args.max_nodes)
         sys.stdout.write("".join(f"// {line}\n" for line in lines) + text + "\n")
         return 0
-    render(out, output, args.rankdir, max_nodes=args.max_nodes)
+    if output.lower().endswith(".html"):
+        from .player import page, save
+        from .trace import trace_backward
+
+        save(page(trace_backward(out), rankdir=args.rankdir, max_nodes=args.max_nodes), output)
+    else:
+        render(out, output, args.rankdir, max_nodes=args.max_nodes)
     sys.stdout.write("".join(f"{line}\n" for line in lines) + f"wrote {output}\n")
     return 0

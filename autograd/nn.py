@@ -1,4 +1,7 @@
-"""Neural networks on the engine: modules (Neuron, Layer, MLP), their state, and the losses.
+"""Neural networks on the engine: modules (Neuron, Layer, MLP) and their state.
+
+The losses live in :mod:`autograd.losses` and are re-exported here (``from autograd.nn import
+hinge_loss``).
 
 A neuron computes ``activation(w · x + b)``. The weighted sum is one graph node
 (:func:`autograd.dot`) and the activation another, so a neuron adds two nodes to the graph (one
@@ -19,9 +22,9 @@ Initialisation (every draw from the module's own ``random.Random(seed)``, never 
 generator; ``seed=None`` picks a fresh unpredictable seed):
 
 * weights are drawn from ``uniform(-a, a)`` with ``a = sqrt(k / nin)`` (scaled by fan-in):
-  ``k = 6`` for "relu", "leaky_relu", "gelu", "silu" and "elu" (He: variance ``2 / nin``),
-  ``k = 3`` for "tanh",
-  "sigmoid" and "linear" (variance ``1 / nin``, Xavier-like);
+  ``k = 6`` for the rectifiers, whose derivative jumps at 0 ("relu", "leaky_relu", "elu";
+  He: variance ``2 / nin``), ``k = 3`` for "tanh", "sigmoid", "softplus", "gelu", "silu" and
+  "linear" (variance ``1 / nin``, Xavier-like);
 * biases start at 0.
 
 State is a flat dict of name -> float, names such as ``"layers.0.neurons.3.w.1"`` and
@@ -35,12 +38,20 @@ import json
 import math
 import numbers
 import os
-from collections.abc import Callable, Iterator, Mapping, Sequence
-from typing import Any, cast
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence, Set
+from typing import TYPE_CHECKING, Any, TypeVar
 
+from . import ops
 from .data import random_state
-from .engine import Value, dot, logsumexp
-from .engine import sum as vsum
+from .engine import Value, dot
+from .losses import (
+    binary_cross_entropy,
+    cross_entropy,
+    hinge_loss,
+    l2_penalty,
+    mse_loss,
+    softmax,
+)
 
 __all__ = [
     "ACTIVATIONS", "Module", "Neuron", "Layer", "MLP",
@@ -51,19 +62,44 @@ __all__ = [
 FORMAT = "autograd.nn"
 FORMAT_VERSION = 1
 
-Input = Sequence[Value | float]
+#: What a module takes: a list or tuple, a NumPy array (1-D), or any other ordered iterable of
+#: numbers or Values; one number or Value alone when the module has one input.
+Input = Iterable[Value | float]
 
-# name -> (function applied to the weighted sum, None for "linear"; k in the init scale)
-_ACTIVATIONS: dict[str, tuple[Callable[[Value], Value] | None, float]] = {
-    "relu": (Value.relu, 6.0),
-    "tanh": (Value.tanh, 3.0),
-    "sigmoid": (Value.sigmoid, 3.0),
-    "leaky_relu": (Value.leaky_relu, 6.0),  # slope 0.01, Value.leaky_relu's default
-    "gelu": (Value.gelu, 6.0),
-    "silu": (Value.silu, 6.0),
-    "elu": (Value.elu, 6.0),  # alpha 1.0, Value.elu's default
-    "linear": (None, 3.0),
-}
+if TYPE_CHECKING:
+    class Output(Value, list[Value]):  # type: ignore[misc]  # the two bases clash on purpose
+        """What calling a Layer or MLP returns, as type checkers see it: a Value and a list.
+
+        At run time the result is one or the other: a :class:`Value` when the module has one
+        output, a ``list`` of Values otherwise. Which one depends on a number (the last layer
+        size), which a type checker cannot see; so it is typed as both, and both uses check:
+        ``out: Value = model(x)`` for one output, ``model(x)[k]`` or ``outs: list[Value] =
+        model(x)`` for several. ``model.forward(x)`` is exactly typed: always a list.
+        """
+else:
+    #: What calling a Layer or MLP returns: a Value for one output, else a list of Values
+    #: (type checkers see a class that is both; see the README, "Types").
+    Output = Value | list[Value]
+
+def _activation_table() -> dict[str, tuple[Callable[[Value], Value] | None, float]]:
+    """name -> (function applied to the weighted sum, None for "linear"; k in the init scale).
+
+    The names are the ``Value`` methods of the op table's activations (``role`` ACTIVATION), plus
+    "linear". Rectifiers, the activations with a kink at 0 (relu, leaky relu), get He's scale
+    ``k = 6``; the others ``k = 3``.
+    """
+    table: dict[str, tuple[Callable[[Value], Value] | None, float]] = {}
+    for op in ops.OPS.values():
+        if op.role == ops.ACTIVATION and op.method:
+            method: Callable[[Value], Value] = getattr(Value, op.method)
+            table[op.method] = (method, 6.0 if 0.0 in op.kinks else 3.0)
+    table[LINEAR] = (None, 3.0)
+    return table
+
+
+#: The activation that applies nothing: a neuron's output is its weighted sum.
+LINEAR = "linear"
+_ACTIVATIONS = _activation_table()
 
 #: The activation names a Neuron, Layer or MLP accepts.
 ACTIVATIONS: tuple[str, ...] = tuple(_ACTIVATIONS)
@@ -82,25 +118,59 @@ def _count(value: object, what: str) -> int:
     return int(value)
 
 
-def _inputs(x: object, nin: int, who: str) -> Input:
-    """``x`` as a sequence of nin inputs (a lone number or Value is allowed when nin is 1)."""
-    if not isinstance(x, (list, tuple)):
-        if isinstance(x, (Value, numbers.Real)) and not isinstance(x, bool):
-            x = [x]
-        elif isinstance(x, Sequence) and not isinstance(x, (str, bytes)):
-            x = list(x)
-        else:
+def _inputs(x: object, nin: int, who: str) -> list[Value | float]:
+    """``x`` as a list of ``nin`` Values and floats, or a TypeError or ValueError saying why not.
+
+    Accepts lists and tuples, NumPy arrays and any other ordered iterable (``range``, a deque, a
+    generator) of numbers (NumPy scalars and 0-d arrays included) or Values; a lone number or
+    Value when ``nin`` is 1. Sets, dicts and strings are refused (no order, or not numbers). NumPy
+    is never imported: arrays are simply iterated.
+    """
+    if (isinstance(x, Value) or (isinstance(x, numbers.Real) and not isinstance(x, bool))
+            or getattr(x, "ndim", None) == 0):
+        items: list[object] = [x]
+    elif isinstance(x, (str, bytes, Set, Mapping)) or not isinstance(x, Iterable):
+        raise TypeError(
+            f"{who} takes a list of {nin} numbers or Values (or a tuple, a 1-D NumPy array, any "
+            f"ordered sequence), got {type(x).__name__}"
+        )
+    else:
+        try:
+            items = list(x)
+        except TypeError as err:  # a 0-d NumPy array says it is iterable, then refuses
             raise TypeError(
-                f"{who} takes a list of {nin} numbers or Values, got {type(x).__name__}"
-            )
-    if len(x) != nin:
-        raise ValueError(f"{who} takes {nin} inputs, got {len(x)}")
-    return cast(Input, x)
+                f"{who} takes a sequence of {nin} numbers or Values, got {type(x).__name__} "
+                f"({err})"
+            ) from None
+    inputs = [_input(item, i, who) for i, item in enumerate(items)]
+    if len(inputs) != nin:
+        raise ValueError(f"{who} takes {nin} inputs, got {len(inputs)}")
+    return inputs
+
+
+def _input(item: object, i: int, who: str) -> Value | float:
+    """One input as a Value or a float: numbers (NumPy scalars, 0-d arrays) become floats."""
+    if isinstance(item, Value):
+        return item
+    if isinstance(item, numbers.Real) and not isinstance(item, bool):
+        return float(item)
+    if getattr(item, "ndim", None) == 0 and hasattr(item, "__float__"):
+        return float(item)  # a 0-d NumPy array or tensor
+    hint = ""
+    if getattr(item, "ndim", 0) or isinstance(item, (list, tuple)):
+        hint = "; for a batch, call the module on each row: [model(row) for row in X]"
+    raise TypeError(
+        f"{who} input {i} must be a number or a Value, got {type(item).__name__}: "
+        f"{item!r}{hint}"
+    )
 
 
 # ---------------------------------------------------------------------------------------------
 # Modules
 # ---------------------------------------------------------------------------------------------
+
+
+_M = TypeVar("_M", bound="Module")  # ``load`` returns the module's own type (an MLP stays an MLP)
 
 
 class Module:
@@ -130,6 +200,19 @@ class Module:
                     yield from _walk_item(f"{prefix}{attr}.{i}", sub)
             else:
                 yield from _walk_item(prefix + attr, item)
+
+    def label_parameters(self) -> None:
+        """Sets each parameter's ``label`` to its :meth:`state_dict` name, so that drawings,
+        :func:`autograd.explain` and traces name it the same way (``"layers.0.neurons.1.w.0"``).
+
+        Neuron, Layer and MLP call it when they are built; a module of your own can call it at
+        the end of its ``__init__``.
+
+        >>> MLP(2, [1], seed=0).layers[0].neurons[0].b.label
+        'layers.0.neurons.0.b'
+        """
+        for name, p in self.named_parameters():
+            p.label = name
 
     def parameters(self) -> list[Value]:
         """Every parameter (a Value), in the order of :meth:`named_parameters`."""
@@ -213,7 +296,7 @@ class Module:
         with open(path, "w", encoding="utf-8") as f:
             f.write(text + "\n")
 
-    def load(self, path: str | os.PathLike[str]) -> Module:
+    def load(self: _M, path: str | os.PathLike[str]) -> _M:
         """Fills this module in place from a file written by :meth:`save`, and returns it.
 
         A plain JSON object of name -> number (a bare state dict) is accepted too. A file that is
@@ -298,11 +381,15 @@ class Neuron(Module):
         a = math.sqrt(k / self.nin)
         self.w = [Value(rng.uniform(-a, a)) for _ in range(self.nin)]
         self.b = Value(0.0)
+        self.label_parameters()
 
     def __call__(self, x: Input) -> Value:
         if type(x) is not list or len(x) != self.nin:
             x = _inputs(x, self.nin, "Neuron")
-        out = dot(self.w, x, self.b)
+        try:
+            out = dot(self.w, x, self.b)
+        except TypeError:  # a list holding 0-d arrays, or something to name in the message
+            out = dot(self.w, _inputs(x, self.nin, "Neuron"), self.b)
         act = self._act
         return out if act is None else act(out)
 
@@ -333,19 +420,26 @@ class Layer(Module):
         rng = random_state(seed)
         self.neurons = [Neuron(self.nin, activation, seed=rng.getrandbits(64))
                         for _ in range(self.nout)]
+        self.label_parameters()
 
     def forward(self, x: Input) -> list[Value]:
         """The outputs as a list, whatever ``nout`` is."""
         if type(x) is not list or len(x) != self.nin:
             x = _inputs(x, self.nin, "Layer")
+        try:
+            return self._outputs(x)
+        except TypeError:  # a list holding 0-d arrays, or something to name in the message
+            return self._outputs(_inputs(x, self.nin, "Layer"))
+
+    def _outputs(self, x: Sequence[Value | float]) -> list[Value]:
         act = self._act
         if act is None:
             return [dot(n.w, x, n.b) for n in self.neurons]
         return [act(dot(n.w, x, n.b)) for n in self.neurons]
 
-    def __call__(self, x: Input) -> Value | list[Value]:
+    def __call__(self, x: Input) -> Output:
         outs = self.forward(x)
-        return outs[0] if self.nout == 1 else outs
+        return outs[0] if self.nout == 1 else outs  # type: ignore[return-value]
 
     def architecture(self) -> dict[str, Any]:
         return {"type": "Layer", "nin": self.nin, "nout": self.nout,
@@ -379,20 +473,27 @@ class MLP(Module):
         self.activation = activation
         rng = random_state(seed)
         fan_in = [self.nin, *sizes[:-1]]
-        acts = [activation] * (len(sizes) - 1) + ["linear"]
+        acts = [activation] * (len(sizes) - 1) + [LINEAR]
         self.layers = [Layer(i, o, a, seed=rng.getrandbits(64))
                        for i, o, a in zip(fan_in, sizes, acts)]
+        self.label_parameters()
 
     def forward(self, x: Input) -> list[Value]:
         """The outputs as a list, whatever the size of the last layer."""
-        out: Input = x
-        for layer in self.layers:
+        if type(x) is not list or len(x) != self.nin:
+            x = _inputs(x, self.nin, "MLP")
+        try:
+            out = self.layers[0].forward(x)
+        except TypeError:
+            _inputs(x, self.nin, "MLP")  # names the bad input as the MLP's, then
+            raise                        # (if that found nothing) the layer's own error
+        for layer in self.layers[1:]:
             out = layer.forward(out)
-        return out  # type: ignore[return-value]
+        return out
 
-    def __call__(self, x: Input) -> Value | list[Value]:
+    def __call__(self, x: Input) -> Output:
         outs = self.forward(x)
-        return outs[0] if len(outs) == 1 else outs
+        return outs[0] if len(outs) == 1 else outs  # type: ignore[return-value]
 
     def architecture(self) -> dict[str, Any]:
         return {"type": "MLP", "nin": self.nin, "nouts": list(self.nouts),
@@ -416,156 +517,20 @@ class MLP(Module):
         model.load(path)
         return model
 
+    def to_torch(self) -> Any:
+        """An equal ``torch.nn.Sequential`` (float64, same weights and activations); needs the
+        ``torch`` extra. See :mod:`autograd.torch_bridge`."""
+        from .torch_bridge import to_torch
+
+        return to_torch(self)
+
+    @classmethod
+    def from_torch(cls, seq: Any) -> MLP:
+        """The MLP equal to a ``torch.nn.Sequential`` of Linear layers and one activation;
+        needs the ``torch`` extra. See :mod:`autograd.torch_bridge`."""
+        from .torch_bridge import from_torch
+
+        return from_torch(seq)
+
     def __repr__(self) -> str:
         return f"MLP({self.nin}, {self.nouts}, activation={self.activation!r})"
-
-
-# ---------------------------------------------------------------------------------------------
-# Losses: each the mean over samples
-# ---------------------------------------------------------------------------------------------
-
-Scalar = Value | float
-
-
-def _samples(preds: object, targets: object, who: str) -> tuple[list[Any], list[Any]]:
-    """Both arguments as lists of equal, non-zero length (a lone Value or number is one sample)."""
-    p = _as_list(preds, who, "predictions")
-    t = _as_list(targets, who, "targets")
-    if len(p) != len(t):
-        raise ValueError(f"{who}: {len(p)} predictions but {len(t)} targets; they must match")
-    if not p:
-        raise ValueError(f"{who}: needs at least one sample")
-    return p, t
-
-
-def _as_list(x: object, who: str, what: str) -> list[Any]:
-    if isinstance(x, Value) or (isinstance(x, numbers.Real) and not isinstance(x, bool)):
-        return [x]
-    if isinstance(x, (str, bytes)) or not isinstance(x, Sequence):
-        raise TypeError(f"{who}: {what} must be a list, got {type(x).__name__}")
-    return list(x)
-
-
-def _real(x: object, who: str) -> float:
-    if isinstance(x, Value):
-        return x.data
-    if isinstance(x, bool) or not isinstance(x, numbers.Real):
-        raise TypeError(f"{who}: expected a number, got {type(x).__name__}: {x!r}")
-    return float(x)
-
-
-def _as_value(x: object, who: str) -> Value:
-    return x if isinstance(x, Value) else Value(_real(x, who))
-
-
-def mse_loss(preds: Sequence[Scalar] | Scalar, targets: Sequence[Scalar] | Scalar) -> Value:
-    """Mean squared error: ``mean((pred - target) ** 2)``.
-
-    >>> mse_loss([Value(1.0), Value(3.0)], [0.0, 1.0]).data
-    2.5
-    """
-    p, t = _samples(preds, targets, "mse_loss")
-    errors = [(_as_value(a, "mse_loss") - b) ** 2 for a, b in zip(p, t)]
-    return vsum(errors) / len(errors)
-
-
-def hinge_loss(scores: Sequence[Scalar] | Scalar, labels: Sequence[float] | float) -> Value:
-    """Mean hinge loss ``mean(relu(1 - label * score))`` for labels -1 or +1 (an SVM's loss).
-
-    >>> hinge_loss([Value(2.0), Value(0.5)], [1, 1]).data
-    0.25
-    """
-    s, y = _samples(scores, labels, "hinge_loss")
-    terms = []
-    for score, label in zip(s, y):
-        if label not in (-1, 1) or isinstance(label, bool):
-            raise ValueError(f"hinge_loss: labels must be -1 or +1, got {label!r}")
-        terms.append((1.0 - _as_value(score, "hinge_loss") * float(label)).relu())
-    return vsum(terms) / len(terms)
-
-
-def binary_cross_entropy(logits: Sequence[Scalar] | Scalar,
-                         labels: Sequence[float] | float) -> Value:
-    """Mean binary cross-entropy from logits (labels 0 or 1; probabilities in [0, 1] work too).
-
-    Computed as ``softplus(z) - y * z``, which equals ``-(y log sigmoid(z) + (1 - y) log(1 -
-    sigmoid(z)))`` and stays finite for any logit, as ``binary_cross_entropy_with_logits`` in
-    PyTorch.
-
-    >>> round(binary_cross_entropy([Value(0.0)], [1]).data, 6)  # log 2
-    0.693147
-    >>> binary_cross_entropy([Value(-1000.0)], [1]).data
-    1000.0
-    """
-    z, y = _samples(logits, labels, "binary_cross_entropy")
-    terms = []
-    for logit, label in zip(z, y):
-        t = _real(label, "binary_cross_entropy")
-        if not 0.0 <= t <= 1.0 or isinstance(label, bool):
-            raise ValueError(f"binary_cross_entropy: labels must be 0 or 1, got {label!r}")
-        v = _as_value(logit, "binary_cross_entropy")
-        term = v.softplus()
-        terms.append(term if t == 0.0 else term - v * t)
-    return vsum(terms) / len(terms)
-
-
-def softmax(values: Sequence[Scalar]) -> list[Value]:
-    """``exp(v_i) / sum_j exp(v_j)`` as a list of Values, without overflow for large inputs.
-
-    >>> [round(p.data, 4) for p in softmax([Value(1.0), Value(1.0), Value(1000.0)])]
-    [0.0, 0.0, 1.0]
-    """
-    vals = [_as_value(v, "softmax") for v in _as_list(values, "softmax", "values")]
-    if not vals:
-        raise ValueError("softmax: needs at least one value")
-    # Shifting by the largest value (a constant) changes nothing but keeps exp from overflowing.
-    top = max(v.data for v in vals)
-    exps = [(v - top).exp() for v in vals]
-    total = vsum(exps)
-    return [e / total for e in exps]
-
-
-def cross_entropy(logits: Sequence[Scalar] | Sequence[Sequence[Scalar]],
-                  target_index: int | Sequence[int]) -> Value:
-    """Cross-entropy of one sample's logits with its class index: ``logsumexp(z) - z[t]``.
-
-    That is ``-log(softmax(z)[t])``, computed stably. Given a list of samples' logits and a
-    list of class indices, it returns the mean over the samples.
-
-    >>> round(cross_entropy([Value(0.0), Value(0.0)], 1).data, 6)   # log 2
-    0.693147
-    >>> round(cross_entropy([[0.0, 0.0], [0.0, 0.0]], [0, 1]).data, 6)
-    0.693147
-    """
-    if isinstance(target_index, Sequence):
-        rows, targets = _samples(logits, target_index, "cross_entropy")
-        terms = [_cross_entropy_one(row, t) for row, t in zip(rows, targets)]
-        return vsum(terms) / len(terms)
-    return _cross_entropy_one(logits, target_index)
-
-
-def _cross_entropy_one(logits: object, t: object) -> Value:
-    z = [_as_value(v, "cross_entropy") for v in _as_list(logits, "cross_entropy", "logits")]
-    if not z:
-        raise ValueError("cross_entropy: needs at least one logit")
-    if isinstance(t, bool) or not isinstance(t, numbers.Integral) or not 0 <= int(t) < len(z):
-        raise ValueError(
-            f"cross_entropy: target index must be an int in [0, {len(z) - 1}], got {t!r}"
-        )
-    return logsumexp(z) - z[int(t)]
-
-
-def l2_penalty(params: Sequence[Value], alpha: float) -> Value:
-    """``alpha * sum(p ** 2)``: add it to a loss to keep weights small.
-
-    Its gradient is ``2 * alpha * p``, the same as the optimizers' ``weight_decay=2 * alpha``.
-
-    >>> l2_penalty([Value(1.0), Value(-2.0)], 0.5).data
-    2.5
-    """
-    a = _real(alpha, "l2_penalty")
-    if not a >= 0.0 or not math.isfinite(a):
-        raise ValueError(f"l2_penalty: alpha must be a finite number >= 0, got {alpha!r}")
-    if not all(isinstance(p, Value) for p in params):
-        raise TypeError("l2_penalty: params must be Values")
-    return vsum([p * p for p in params]) * a

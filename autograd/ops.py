@@ -109,6 +109,14 @@ class Op:
             return tuple(xs), tuple(cs)
         return tuple(args), None
 
+    def join(self, xs: Sequence[Any], c: Any = None) -> tuple[Any, ...]:
+        """The inverse of :meth:`split`: the call's arguments from ``xs`` and ``c``."""
+        if self.arity == UNARY_CONST:
+            return (xs[0], c)
+        if self.arity == NARY_CONST:
+            return (list(xs), c)
+        return tuple(xs)
+
     def evaluate(self, xs: Sequence[Any], c: Any = None) -> Any:
         """``forward`` on the inputs ``xs`` (and the constant ``c``), whatever the arity."""
         arity = self.arity

@@ -24,10 +24,11 @@ abs, leaky_relu at 0) is within ``margin`` of its input, and every intermediate 
 
 from __future__ import annotations
 
+import functools
 import math
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, Protocol, TypeVar
 
 from hypothesis import assume
 from hypothesis import strategies as st
@@ -35,7 +36,10 @@ from hypothesis import strategies as st
 from . import ops
 from .engine import Value, apply_op, no_grad
 
-__all__ = ["Expression", "expressions", "op_cases", "OP_DOMAINS", "finite_floats"]
+__all__ = ["Expression", "expressions", "op_cases", "OP_DOMAINS", "finite_floats", "arguments",
+           "interpret", "Reader", "ValueReader", "SourceReader"]
+
+T = TypeVar("T")
 
 
 def finite_floats(lo: float, hi: float) -> st.SearchStrategy[float]:
@@ -47,21 +51,117 @@ def finite_floats(lo: float, hi: float) -> st.SearchStrategy[float]:
 # Expression trees
 # ---------------------------------------------------------------------------------------------
 
-# Unary functions an expression may apply, by name (every method is a table entry).
-_UNARY = ("neg", "exp", "log", "tanh", "sigmoid", "relu", "leaky_relu", "sqrt", "sin", "cos",
-          "abs", "softplus")
-_BINARY = ("add", "sub", "mul", "div", "pow")
-_KINKS = ("relu", "leaky_relu", "abs")
+# A tree is ``("var", i)``, ``("const", c)``, or ``(op name, (children...), c)`` for an op of the
+# table (``c`` its plain constant or ``None``). The ops an expression may use come from the table:
+# every function of one Value with a method, every operator between two Values.
+
+
+def _expression_ops() -> tuple[list[ops.Op], list[ops.Op]]:
+    unary = [op for op in ops.OPS.values()
+             if op.arity == ops.UNARY or (op.arity == ops.UNARY_CONST and op.method)]
+    # operators whose derivative is smooth where the arguments are (kinks are for one input)
+    binary = [op for op in ops.OPS.values() if op.arity == ops.BINARY and not op.kinks]
+    return unary, binary
+
+
+class Reader(Protocol[T]):
+    """How to read an expression tree: as Values, as source text, as another library's tensors.
+    :func:`interpret` is the one walk over a tree; a reader says what each piece means."""
+
+    def var(self, i: int) -> T: ...
+
+    def const(self, c: float) -> T: ...
+
+    def apply(self, op: ops.Op, xs: list[T], c: float | None) -> T: ...
+
+
+def _samples(op: ops.Op, i: int) -> tuple[ops.Interval, ...]:
+    return op.sample[i] if i < len(op.sample) else ops.ANYWHERE
+
+
+def _feed(reader: Reader[T], op: ops.Op, i: int, x: T) -> T:
+    """Keeps argument ``i`` of ``op`` inside its domain by construction, using table ops only:
+    ``x*x + m`` where the sampling set leaves out 0 (``m`` its smallest positive end, at least
+    0.5), ``tanh(x) * b`` where it is a bounded interval around 0, ``x`` itself elsewhere."""
+    intervals = _samples(op, i)
+    if intervals == ops.ANYWHERE:
+        return x
+    if not any(lo <= 0.0 <= hi for lo, hi in intervals):
+        m = max([0.5, *(lo for lo, _ in intervals if lo > 0.0)])
+        return reader.apply(ops.ADD_CONST, [reader.apply(ops.MUL, [x, x], None)], m)
+    lo, hi = intervals[0]
+    return reader.apply(ops.MUL_CONST, [reader.apply(ops.TANH, [x], None)], min(-lo, hi))
+
+
+def interpret(tree: tuple[Any, ...], reader: Reader[T]) -> T:
+    """Reads ``tree`` bottom up with ``reader`` (without recursion: trees can be deep)."""
+    results: list[T] = []
+    # Each entry: a subtree, and whether its children are done (then it is applied).
+    stack: list[tuple[tuple[Any, ...], bool]] = [(tree, False)]
+    while stack:
+        node, ready = stack.pop()
+        kind = node[0]
+        if kind == "var":
+            results.append(reader.var(node[1]))
+        elif kind == "const":
+            results.append(reader.const(node[1]))
+        elif not ready:
+            stack.append((node, True))
+            stack.extend((child, False) for child in reversed(node[1]))
+        else:
+            op = ops.OPS[kind]
+            n = len(node[1])
+            xs = results[len(results) - n:]
+            del results[len(results) - n:]
+            results.append(reader.apply(op, [_feed(reader, op, i, x) for i, x in enumerate(xs)],
+                                        node[2]))
+    return results[0]
+
+
+class ValueReader:
+    """Reads a tree as Values (variables given), checking each op's input with ``check``."""
+
+    def __init__(self, xs: Sequence[Value], check: Callable[[ops.Op, Value], None] | None = None
+                 ) -> None:
+        self.xs = xs
+        self.check = check
+
+    def var(self, i: int) -> Value:
+        return self.xs[i]
+
+    def const(self, c: float) -> Value:
+        return Value(c)
+
+    def apply(self, op: ops.Op, xs: list[Value], c: float | None) -> Value:
+        if self.check is not None:
+            self.check(op, xs[0])
+        return apply_op(op, *op.join(xs, c))
+
+
+class SourceReader:
+    """Reads a tree as Python source over variables ``x0, x1, ...``."""
+
+    def var(self, i: int) -> str:
+        return f"x{i}"
+
+    def const(self, c: float) -> str:
+        return repr(c)
+
+    def apply(self, op: ops.Op, xs: list[str], c: float | None) -> str:
+        if op.method:
+            extra = "" if c is None else repr(c)
+            return f"({xs[0]}).{op.method}({extra})"
+        if op.arity == ops.BINARY:
+            return f"({xs[0]} {op.symbol} {xs[1]})"
+        if op.arity == ops.UNARY_CONST:
+            return (f"({c!r} {op.symbol} {xs[0]})" if op.const_first
+                    else f"({xs[0]} {op.symbol} {c!r})")
+        return f"{op.symbol}({xs[0]})"
 
 
 @dataclass(frozen=True)
 class Expression:
-    """A random expression tree; callable on Values. Nodes are nested tuples:
-
-    ``("var", i)``, ``("const", c)``, ``(name, child)`` for a unary function, ``(name, a, b)``
-    for a binary operator. Domains are kept by construction: ``log`` and ``sqrt`` see
-    ``child**2 + 0.5``, a division's denominator is ``child**2 + 0.5``, a power's base too.
-    """
+    """A random expression tree; callable on Values (see :func:`interpret` for the tree)."""
 
     tree: tuple[Any, ...]
     nargs: int
@@ -70,75 +170,11 @@ class Expression:
         if len(args) != self.nargs:
             raise TypeError(f"this expression takes {self.nargs} arguments, got {len(args)}")
         xs = [a if isinstance(a, Value) else Value(a) for a in args]
-        out = _evaluate(self.tree, xs, None)
-        return out if isinstance(out, Value) else Value(out)
+        return interpret(self.tree, ValueReader(xs))
 
     def __repr__(self) -> str:
         names = ", ".join(f"x{i}" for i in range(self.nargs))
-        return f"lambda {names}: {_show(self.tree)}"
-
-
-def _positive(x: Any) -> Any:
-    return x * x + 0.5
-
-
-def _evaluate(tree: tuple[Any, ...], xs: Sequence[Any], check: Callable[[str, Any], None] | None
-              ) -> Any:
-    kind = tree[0]
-    if kind == "var":
-        return xs[tree[1]]
-    if kind == "const":
-        return tree[1]
-    if len(tree) == 2:
-        x = _evaluate(tree[1], xs, check)
-        if not isinstance(x, Value):
-            x = Value(x)
-        if check is not None:
-            check(kind, x)
-        if kind == "neg":
-            return -x
-        if kind in ("log", "sqrt"):
-            return getattr(_positive(x), kind)()
-        if kind == "leaky_relu":
-            return x.leaky_relu(0.1)
-        result: Value = getattr(x, kind)()
-        return result
-    a = _evaluate(tree[1], xs, check)
-    b = _evaluate(tree[2], xs, check)
-    if kind == "add":
-        return a + b
-    if kind == "sub":
-        return a - b
-    if kind == "mul":
-        return a * b
-    if kind == "div":
-        return a / _positive(b)
-    # pow: a positive base; the exponent is a Value or a constant
-    return _positive(a) ** b
-
-
-def _show(tree: tuple[Any, ...]) -> str:
-    kind = tree[0]
-    if kind == "var":
-        return f"x{tree[1]}"
-    if kind == "const":
-        return repr(tree[1])
-    if len(tree) == 2:
-        inner = _show(tree[1])
-        if kind == "neg":
-            return f"-({inner})"
-        if kind in ("log", "sqrt"):
-            return f"(({inner})**2 + 0.5).{kind}()"
-        if kind == "leaky_relu":
-            return f"({inner}).leaky_relu(0.1)"
-        return f"({inner}).{kind}()"
-    a, b = _show(tree[1]), _show(tree[2])
-    if kind == "div":
-        return f"({a}) / (({b})**2 + 0.5)"
-    if kind == "pow":
-        return f"(({a})**2 + 0.5) ** ({b})"
-    symbol = {"add": "+", "sub": "-", "mul": "*"}[kind]
-    return f"({a} {symbol} {b})"
+        return f"lambda {names}: {interpret(self.tree, SourceReader())}"
 
 
 def _trees(nargs: int, max_leaves: int) -> st.SearchStrategy[tuple[Any, ...]]:
@@ -147,10 +183,20 @@ def _trees(nargs: int, max_leaves: int) -> st.SearchStrategy[tuple[Any, ...]]:
         st.tuples(st.just("const"), finite_floats(-2.0, 2.0)),
     )
 
+    unary, binary = _expression_ops()
+
+    def one(op: ops.Op, children: st.SearchStrategy[tuple[Any, ...]]
+            ) -> st.SearchStrategy[tuple[Any, ...]]:
+        c = (st.just(None) if op.arity == ops.UNARY
+             else st.one_of(*(finite_floats(lo, hi) for lo, hi in _samples(op, 1))))
+        return st.tuples(st.just(op.name), st.tuples(children), c)
+
     def extend(children: st.SearchStrategy[tuple[Any, ...]]) -> st.SearchStrategy[tuple[Any, ...]]:
+        # half functions of one argument, half operators, as before the table drove this
         return st.one_of(
-            st.tuples(st.sampled_from(_UNARY), children),
-            st.tuples(st.sampled_from(_BINARY), children, children),
+            st.one_of(*(one(op, children) for op in unary)),
+            st.tuples(st.sampled_from([op.name for op in binary]),
+                      st.tuples(children, children), st.just(None)),
         )
 
     return st.recursive(leaves, extend, max_leaves=max_leaves)
@@ -174,13 +220,12 @@ def expressions(
     assume(used == set(range(nargs)))
     args = tuple(draw(finite_floats(-2.0, 2.0)) for _ in range(nargs))
 
-    def check(kind: str, x: Any) -> None:
-        if kind in _KINKS:
-            assume(abs(x.data) > margin)
+    def check(op: ops.Op, x: Value) -> None:
+        assume(all(abs(x.data - k) > margin for k in op.kinks))
 
     try:
         with no_grad():
-            out = _evaluate(tree, [Value(a) for a in args], check)
+            out = interpret(tree, ValueReader([Value(a) for a in args], check))
     except (ValueError, ZeroDivisionError, OverflowError):
         assume(False)
         raise  # unreachable: assume(False) stops this example
@@ -193,13 +238,14 @@ def expressions(
 
 
 def _variables_used(tree: tuple[Any, ...]) -> set[int]:
-    if tree[0] == "var":
-        return {tree[1]}
-    if tree[0] == "const":
-        return set()
     used: set[int] = set()
-    for child in tree[1:]:
-        used |= _variables_used(child)
+    stack = [tree]
+    while stack:
+        node = stack.pop()
+        if node[0] == "var":
+            used.add(node[1])
+        elif node[0] != "const":
+            stack.extend(node[1])
     return used
 
 
@@ -220,74 +266,27 @@ def _intermediates(f: Expression, args: tuple[float, ...]) -> list[float]:
 # One op at a time
 # ---------------------------------------------------------------------------------------------
 
-#: For each op of the table that ``op_cases`` can draw: a strategy for its arguments, inside its
-#: domain and ``margin`` away from its kinks. Constants (``c``) come last.
-OP_DOMAINS: dict[str, Callable[[float], st.SearchStrategy[tuple[float, ...]]]] = {}
+def arguments(op: ops.Op, margin: float = 1e-3) -> st.SearchStrategy[tuple[float, ...]]:
+    """Arguments for ``op`` drawn from its table entry's sampling intervals (``op.sample``),
+    ``margin`` away from its kinks: the Value inputs first, then the constants, as one flat
+    tuple (n-ary ops: 1 to 6 inputs; a weighted sum: n weights, n inputs, a bias)."""
 
+    def one(i: int) -> st.SearchStrategy[float]:
+        return st.one_of(*(finite_floats(lo, hi) for lo, hi in _samples(op, i)))
 
-def _away_from_zero(lo: float, hi: float, margin: float) -> st.SearchStrategy[float]:
-    return finite_floats(lo, hi).filter(lambda v: abs(v) > margin)
-
-
-def _tuple(*parts: st.SearchStrategy[float]) -> st.SearchStrategy[tuple[float, ...]]:
-    return st.tuples(*parts)
-
-
-_ANY = (-5.0, 5.0)
-for _name in ("add", "sub", "mul"):
-    OP_DOMAINS[_name] = lambda m: _tuple(finite_floats(*_ANY), finite_floats(*_ANY))
-for _name in ("add_const", "sub_const", "rsub_const", "mul_const"):
-    OP_DOMAINS[_name] = lambda m: _tuple(finite_floats(*_ANY), finite_floats(*_ANY))
-for _name in ("neg", "tanh", "sigmoid", "sin", "cos", "softplus", "identity", "exp"):
-    OP_DOMAINS[_name] = lambda m: _tuple(finite_floats(*_ANY))
-for _name in ("relu", "abs"):
-    OP_DOMAINS[_name] = lambda m: _tuple(_away_from_zero(*_ANY, m))
-OP_DOMAINS["leaky_relu"] = lambda m: _tuple(_away_from_zero(*_ANY, m), finite_floats(0.0, 0.5))
-OP_DOMAINS["div"] = lambda m: _tuple(finite_floats(*_ANY), _away_from_zero(-5.0, 5.0, 0.2))
-OP_DOMAINS["div_const"] = lambda m: _tuple(finite_floats(*_ANY), _away_from_zero(-5.0, 5.0, 0.2))
-OP_DOMAINS["rdiv_const"] = lambda m: _tuple(_away_from_zero(-5.0, 5.0, 0.2), finite_floats(*_ANY))
-OP_DOMAINS["log"] = lambda m: _tuple(finite_floats(0.05, 10.0))
-OP_DOMAINS["sqrt"] = lambda m: _tuple(finite_floats(0.05, 10.0))
-OP_DOMAINS["pow"] = lambda m: _tuple(finite_floats(0.1, 3.0), finite_floats(-3.0, 3.0))
-OP_DOMAINS["pow_const"] = lambda m: st.one_of(
-    _tuple(finite_floats(0.1, 3.0), finite_floats(-3.0, 3.0)),
-    _tuple(finite_floats(-3.0, 3.0), st.integers(0, 4).map(float)),
-)
-OP_DOMAINS["rpow_const"] = lambda m: _tuple(finite_floats(-3.0, 3.0), finite_floats(0.1, 3.0))
-
-
-def _nary_args(lo: float, hi: float) -> st.SearchStrategy[tuple[float, ...]]:
-    return st.lists(finite_floats(lo, hi), min_size=1, max_size=6).map(tuple)
-
-
-OP_DOMAINS["sum"] = lambda m: _nary_args(*_ANY)
-OP_DOMAINS["logsumexp"] = lambda m: _nary_args(-20.0, 20.0)
-OP_DOMAINS["wsum"] = lambda m: st.integers(1, 5).flatmap(
-    lambda n: st.lists(finite_floats(*_ANY), min_size=2 * n + 1, max_size=2 * n + 1).map(tuple))
-OP_DOMAINS["wsum_const"] = lambda m: st.integers(1, 5).flatmap(
-    lambda n: st.lists(finite_floats(*_ANY), min_size=2 * n + 1, max_size=2 * n + 1).map(tuple))
-
-
-def _from_table(op: ops.Op) -> Callable[[float], st.SearchStrategy[tuple[float, ...]]]:
-    """Arguments drawn from the op's ``sample`` intervals, ``margin`` away from its ``kinks``."""
+    if op.arity in (ops.NARY, ops.NARY_CONST):
+        sizes = (st.integers(1, 5).map(lambda n: 2 * n + 1) if op.role == ops.WEIGHTED_SUM
+                 else st.integers(1, 6))
+        return sizes.flatmap(lambda n: st.lists(one(0), min_size=n, max_size=n).map(tuple))
     n = 2 if op.arity in (ops.BINARY, ops.UNARY_CONST) else 1
-    intervals = op.sample or (ops.ANYWHERE,) * n
-
-    def strategy(margin: float) -> st.SearchStrategy[tuple[float, ...]]:
-        parts = []
-        for i, union in enumerate(intervals):
-            part = st.one_of(*[finite_floats(lo, hi) for lo, hi in union])
-            if i == 0 and op.kinks:
-                part = part.filter(lambda v: all(abs(v - k) > margin for k in op.kinks))
-            parts.append(part)
-        return st.tuples(*parts)
-
-    return strategy
+    first = one(0).filter(lambda v: all(abs(v - k) > margin for k in op.kinks))
+    return st.tuples(first, *(one(i) for i in range(1, n)))
 
 
-# The ops not listed above take their arguments from their table entry.
-for _name, _op in ops.OPS.items():
-    OP_DOMAINS.setdefault(_name, _from_table(_op))
+#: For each op of the table: a strategy for its arguments (see :func:`arguments`), by name.
+OP_DOMAINS: dict[str, Callable[[float], st.SearchStrategy[tuple[float, ...]]]] = {
+    name: functools.partial(arguments, op) for name, op in ops.OPS.items()
+}
 
 
 def op_arguments(op: ops.Op, args: tuple[float, ...]) -> tuple[list[float], tuple[Any, ...]]:
@@ -302,16 +301,11 @@ def op_arguments(op: ops.Op, args: tuple[float, ...]) -> tuple[list[float], tupl
 
 def call_op(op: ops.Op, inputs: Sequence[Any], extra: tuple[Any, ...]) -> Value:
     """Applies ``op`` to differentiable ``inputs`` (Values or floats) and the rest of its call."""
-    if op.arity == ops.NARY_CONST:
-        ws = list(inputs)
-        return apply_op(op, ws, *extra)
-    if op.arity == ops.NARY:
-        return apply_op(op, *inputs)
-    return apply_op(op, *inputs, *extra)
+    return apply_op(op, *op.join(inputs, extra[0] if extra else None))
 
 
 @st.composite
 def op_cases(draw: st.DrawFn, margin: float = 1e-3) -> tuple[ops.Op, tuple[float, ...]]:
     """Draws ``(op, args)``: an op of the table and arguments inside its domain."""
-    name = draw(st.sampled_from(sorted(OP_DOMAINS)))
-    return ops.OPS[name], draw(OP_DOMAINS[name](margin))
+    name = draw(st.sampled_from(sorted(ops.OPS)))
+    return ops.OPS[name], draw(arguments(ops.OPS[name], margin))

@@ -6,6 +6,11 @@ At each node with parents it takes the gradient that has arrived there, the *ups
 same pass on the side, into a dictionary, and keeps a record of every step; it never touches
 ``.grad`` unless you call :meth:`BackwardTrace.apply`.
 
+Steps are numbered from 1, the same in the table, in :meth:`BackwardTrace.draw` (``draw(k)`` shows
+step ``k``, ``draw(0)`` the start) and in the drawing's title. Nodes are named as the drawing and
+:func:`autograd.explain` name them (:mod:`autograd.naming`): labels where set, else ``#3``-style
+ids, which the drawing shows in each box.
+
 >>> from autograd import Value
 >>> a, b = Value(2.0, label="a"), Value(-3.0, label="b")
 >>> c = a * b
@@ -21,11 +26,14 @@ gradients of the leaves: a = -3, b = 2
 
 from __future__ import annotations
 
+import html
 from dataclasses import dataclass
 from typing import Any
 
 from .engine import Value, as_float, borrowed_grads, chain_rule, topological_order
-from .viz import format_number, op_text, to_dot
+from .fmt import format_number, op_line
+from .naming import names_in_order
+from .viz import to_dot
 
 __all__ = ["trace_backward", "BackwardTrace", "TraceStep", "Contribution"]
 
@@ -41,12 +49,17 @@ class Contribution:
 
 @dataclass(frozen=True)
 class TraceStep:
-    """One node's turn in the backward pass."""
+    """One node's turn in the backward pass: step ``number`` (from 1), at ``.steps[index]``."""
 
     index: int
     node: Value
     upstream: float
     contributions: tuple[Contribution, ...]
+
+    @property
+    def number(self) -> int:
+        """The step's number as the table and the drawings show it: 1 for the first step."""
+        return self.index + 1
 
     @property
     def local_grads(self) -> tuple[float, ...]:
@@ -63,16 +76,17 @@ class BackwardTrace:
         self.order = order
         self.steps = steps
         self.grads = grads
-        self._names = _names(order)
+        self._names = names_in_order(order)
 
     def __len__(self) -> int:
         return len(self.steps)
 
     def name(self, node: Value) -> str:
+        """The node's name, as in the drawing and :func:`autograd.explain`."""
         return self._names.get(node, "?")
 
     def grads_before(self, k: int) -> dict[Value, float]:
-        """The gradients accumulated after the first ``k`` steps (0 gives only the seed)."""
+        """The gradients accumulated once steps 1 to ``k`` are done (0 gives only the seed)."""
         if not 0 <= k <= len(self.steps):
             raise IndexError(f"step {k} is out of range: the trace has {len(self.steps)} steps")
         grads: dict[Value, float] = {self.root: self.seed}
@@ -89,8 +103,8 @@ class BackwardTrace:
                 f"{self.name(c.parent)}: {format_number(c.local)} -> {format_number(c.amount)}"
                 for c in step.contributions
             )
-            out.append((str(step.index + 1), self.name(step.node),
-                        op_text(step.node).splitlines()[0], format_number(step.upstream), sent))
+            out.append((str(step.number), self.name(step.node), op_line(step.node),
+                        format_number(step.upstream), sent))
         return out
 
     def __str__(self) -> str:
@@ -115,19 +129,31 @@ class BackwardTrace:
             lines.append("| " + " | ".join(cells) + " |")
         return "\n".join(lines)
 
+    def title(self, k: int) -> str:
+        """The title of frame ``k``: what step ``k`` did (``k`` from 1), or the start (0)."""
+        n = len(self.steps)
+        if not 0 <= k <= n:
+            raise IndexError(f"step {k} is out of range: the trace has steps 1 to {n} "
+                             "(0 is the start)")
+        if k == 0:
+            root = self.name(self.root)
+            return (f"start (before step 1 of {n}): the seed d {root} / d {root} = "
+                    f"{format_number(self.seed)}")
+        step = self.steps[k - 1]
+        return (f"step {k} of {n}: {self.name(step.node)} sent its gradient "
+                f"{format_number(step.upstream)} times each local derivative to its parents")
+
     def to_dot(self, k: int, rankdir: str = "LR", **options: Any) -> str:
-        """DOT for frame ``k``: the gradients after ``k`` steps, and step ``k``'s node in red
-        (the node about to send its gradient to its parents). Frame ``len(trace)`` is the end."""
-        grads = self.grads_before(k)
-        current = self.steps[k].node if k < len(self.steps) else None
-        title = (f"step {k + 1} of {len(self.steps)}: {self.name(current)} sends "
-                 f"{format_number(grads.get(current, 0.0))} times each local derivative"
-                 if current is not None else "backward pass done")
-        return to_dot(self.root, rankdir, grads=grads, highlight=current, title=title,
-                      **options)
+        """DOT for step ``k`` (from 1, as in the table): the gradients once step ``k`` is done,
+        with step ``k``'s node, its op and the arrows to its parents in red. ``k = 0`` shows the
+        start (only the seed at the root)."""
+        title = self.title(k)
+        current = self.steps[k - 1].node if k else None
+        return to_dot(self.root, rankdir, grads=self.grads_before(k), highlight=current,
+                      title=title, **options)
 
     def draw(self, k: int, rankdir: str = "LR", **options: Any) -> Any:
-        """A ``graphviz.Digraph`` of frame ``k`` (see :meth:`to_dot`)."""
+        """A ``graphviz.Digraph`` of step ``k`` (see :meth:`to_dot`)."""
         import graphviz
 
         body = self.to_dot(k, rankdir, **options).strip().splitlines()[1:-1]
@@ -135,15 +161,29 @@ class BackwardTrace:
         dg.body.extend(line + "\n" for line in body)
         return dg
 
+    def to_html(self, rankdir: str = "LR", **options: Any) -> str:
+        """The backprop player: a self-contained HTML page (see :mod:`autograd.player`)."""
+        from .player import page
+
+        return page(self, rankdir=rankdir, **options)
+
+    def _repr_html_(self) -> str | None:
+        """In Jupyter: the player inline (past its size cap, a note saying so; without the
+        Graphviz ``dot`` program, nothing, so the table shows instead)."""
+        from .player import TooManyNodesError, fragment
+        from .viz import GraphvizNotFoundError
+
+        try:
+            return fragment(self)
+        except TooManyNodesError as err:
+            return f"<p>{html.escape(str(err))}</p>"
+        except GraphvizNotFoundError:
+            return None
+
     def apply(self) -> None:
         """Adds the recorded gradients to ``.grad``, as ``root.backward(seed)`` would."""
         for node, g in self.grads.items():
             node.grad += g
-
-
-def _names(order: list[Value]) -> dict[Value, str]:
-    """Labels where set, else ``#i`` by position in the backward order."""
-    return {v: (v.label or f"#{i}") for i, v in enumerate(order)}
 
 
 def trace_backward(root: Value, grad: float = 1.0) -> BackwardTrace:

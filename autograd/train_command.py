@@ -1,8 +1,11 @@
-"""``autograd train``: make a 2-D dataset, train an MLP on it, report loss and accuracy.
+"""``autograd train``: make a 2-D dataset (or load the digits), train an MLP, report accuracy.
 
 Progress is one line rewritten in place on a terminal, and a line every tenth of the run when the
 output is a file or a pipe. ``--save`` writes the model as JSON (``MLP.load`` or ``MLP.from_file``
-reads it back); ``--plot`` draws the decision boundary with matplotlib, an optional extra.
+reads it back); ``--plot`` draws the decision boundary with matplotlib, an optional extra (for
+the digits: the learning curve and the misclassified test digits). ``--dataset digits`` trains on
+the 1,797 handwritten digits with the recipe of :mod:`autograd.digits` and prints a confusion
+matrix.
 """
 
 from __future__ import annotations
@@ -14,13 +17,50 @@ import sys
 import time
 from typing import Any, TextIO
 
-from . import data
+from . import data, digits
 from .cli import UsageError
 from .nn import ACTIVATIONS, MLP
 from .optim import SGD, Adam, LinearDecay, Optimizer
-from .training import MATPLOTLIB_HINT, evaluate, fit, plot_decision_boundary
+from .training import (
+    MATPLOTLIB_HINT,
+    confusion_matrix,
+    evaluate,
+    fit,
+    format_confusion_matrix,
+    plot_decision_boundary,
+    predict,
+)
 
-DATASETS = ("moons", "circles", "xor", "blobs")
+DATASETS = ("moons", "circles", "xor", "blobs", "digits")
+
+
+class ByDataset:
+    """A flag's default that depends on ``--dataset``: ``--help`` shows the usual one (the
+    others are in the flag's help), :func:`resolve_defaults` picks the right one."""
+
+    def __init__(self, usual: Any, shown: str, **special: Any) -> None:
+        self.usual = usual
+        self.shown = shown
+        self.special = special
+
+    def pick(self, dataset: str) -> Any:
+        return self.special.get(dataset, self.usual)
+
+    def __str__(self) -> str:
+        return self.shown
+
+
+def resolve_defaults(args: argparse.Namespace) -> None:
+    """Replaces every :class:`ByDataset` default by the value for ``args.dataset``, and turns
+    ``--epochs`` into steps (given both ``--steps`` and ``--epochs``: a usage error)."""
+    given = {name for name, value in vars(args).items() if not isinstance(value, ByDataset)}
+    if "steps" in given and "epochs" in given and args.epochs is not None:
+        raise UsageError("autograd train: give --steps or --epochs, not both")
+    for name, value in vars(args).items():
+        if isinstance(value, ByDataset):
+            setattr(args, name, value.pick(args.dataset))
+    if "steps" in given:
+        args.epochs = None
 
 
 # --- argument types: each raises ArgumentTypeError, which argparse turns into a usage error ----
@@ -91,8 +131,9 @@ def add_parser(subparsers: Any) -> None:
     add = parser.add_argument
     group = parser.add_argument_group("data")
     group.add_argument("--dataset", choices=DATASETS, default="moons", help="which dataset")
-    group.add_argument("--samples", type=_positive_int, default=200, metavar="N",
-                       help="number of samples")
+    group.add_argument("--samples", type=_positive_int,
+                       default=ByDataset(200, "200", digits=None), metavar="N",
+                       help="number of samples (digits: the first N of 1,797; all by default)")
     group.add_argument("--noise", type=_non_negative, default=0.1,
                        help="standard deviation of the Gaussian noise (blobs: of each cluster)")
     group.add_argument("--factor", type=_fraction, default=0.5,
@@ -102,8 +143,9 @@ def add_parser(subparsers: Any) -> None:
     group.add_argument("--test-size", type=_fraction, default=0.25, metavar="FRACTION",
                        help="fraction of the samples held out for testing (0: none)")
     group = parser.add_argument_group("model")
-    group.add_argument("--hidden", type=_hidden, default="16,16", metavar="SIZES",
-                       help="hidden layer sizes, comma-separated")
+    group.add_argument("--hidden", type=_hidden,
+                       default=ByDataset([16, 16], "16,16", digits=digits.RECIPE["hidden"]),
+                       metavar="SIZES", help="hidden layer sizes, comma-separated (digits: 32)")
     group.add_argument("--activation", choices=[a for a in ACTIVATIONS if a != "linear"],
                        default="relu", help="activation of the hidden layers")
     group.add_argument("--loss", choices=("auto", "hinge", "bce", "cross_entropy"),
@@ -112,20 +154,33 @@ def add_parser(subparsers: Any) -> None:
     group = parser.add_argument_group("optimization")
     group.add_argument("--optimizer", choices=("adam", "sgd"), default="adam",
                        help="the optimizer")
-    group.add_argument("--lr", type=_positive, default=0.05, help="learning rate")
-    group.add_argument("--lr-end", type=_non_negative, default=None, metavar="LR",
+    group.add_argument("--lr", type=_positive,
+                       default=ByDataset(0.05, "0.05", digits=digits.RECIPE["lr"]),
+                       help="learning rate (digits: 0.01)")
+    group.add_argument("--lr-end", type=_non_negative,
+                       default=ByDataset(None, "None", digits=digits.RECIPE["lr_end"]),
+                       metavar="LR",
                        help="decay the learning rate linearly to this by the last step "
-                            "(None: keep it constant)")
+                            "(None: keep it constant; digits: 0.0005)")
     group.add_argument("--momentum", type=_non_negative, default=0.9, help="sgd momentum")
     group.add_argument("--l2", type=_non_negative, default=0.0, metavar="ALPHA",
                        help="L2 penalty alpha * sum(p**2) added to the loss")
-    group.add_argument("--batch-size", type=_count, default=0, metavar="N",
-                       help="samples per step; 0: all of them (full batch), 1: per-sample SGD")
-    group.add_argument("--steps", type=_count, default=100, help="optimizer steps")
+    group.add_argument("--batch-size", type=_count,
+                       default=ByDataset(0, "0", digits=digits.RECIPE["batch_size"]),
+                       metavar="N",
+                       help="samples per step; 0: all of them (full batch), 1: per-sample SGD "
+                            "(digits: 32)")
+    group.add_argument("--steps", type=_count, default=ByDataset(100, "100", digits=None),
+                       help="optimizer steps (digits: from --epochs)")
+    group.add_argument("--epochs", type=_count,
+                       default=ByDataset(None, "None", digits=digits.RECIPE["epochs"]),
+                       metavar="N",
+                       help="passes over the training set, instead of --steps (digits: 30)")
     add("--seed", type=int, default=0, help="seed for the data, the weights and the batches")
     add("--save", metavar="PATH", default=None, help="write the trained model as JSON")
     add("--plot", metavar="PATH", default=None,
-        help="draw the decision boundary to an image file (needs matplotlib)")
+        help="draw the decision boundary to an image file (needs matplotlib); digits: the "
+             "learning curve and the misclassified test digits")
     parser.set_defaults(run=run)
 
 
@@ -158,6 +213,10 @@ def _plot_backend(path: str) -> None:
 
 def _make_data(args: argparse.Namespace) -> data.Dataset:
     n, noise, seed = args.samples, args.noise, args.seed
+    if args.dataset == "digits":
+        if n is not None and n > 1797:
+            raise UsageError(f"autograd train: --samples {n}: the digits are 1,797 samples")
+        return digits.load_scaled(n)  # pixels 0..16 scaled into [0, 1]
     if args.dataset == "moons":
         return data.make_moons(n, noise=noise, seed=seed)
     if args.dataset == "circles":
@@ -197,13 +256,15 @@ class _Progress:
 def run(args: argparse.Namespace) -> int:
     """Runs ``autograd train`` with parsed arguments; returns the exit code."""
     out = sys.stdout
-    classes = args.centers if args.dataset == "blobs" else 2
+    resolve_defaults(args)
+    classes = {"blobs": args.centers, "digits": 10}.get(args.dataset, 2)
     loss = args.loss
     if loss == "auto":
         loss = "hinge" if classes == 2 else "cross_entropy"
     if loss in ("hinge", "bce") and classes != 2:
+        fix = "use --loss cross_entropy" + (" or --centers 2" if args.dataset == "blobs" else "")
         raise UsageError(f"autograd train: --loss {loss} needs two classes; "
-                         f"blobs has {classes} (use --loss cross_entropy or --centers 2)")
+                         f"{args.dataset} has {classes} ({fix})")
     if args.save:
         _check_output(args.save, "--save")
     if args.plot:
@@ -220,8 +281,11 @@ def run(args: argparse.Namespace) -> int:
     else:
         X_train, X_test, y_train, y_test = X, [], y, []  # noqa: N806
 
+    if args.epochs is not None:
+        args.steps = digits.steps_for_epochs(args.epochs, len(y_train), args.batch_size)
     outputs = 1 if loss in ("hinge", "bce") else classes
-    model = MLP(2, [*args.hidden, outputs], activation=args.activation, seed=args.seed)
+    model = MLP(len(X[0]), [*args.hidden, outputs], activation=args.activation,
+                seed=args.seed)
     optimizer: Optimizer
     if args.optimizer == "adam":
         optimizer = Adam(model.parameters(), lr=args.lr)
@@ -234,15 +298,23 @@ def run(args: argparse.Namespace) -> int:
         else f"batches of {args.batch_size}"
     lr = f"lr {args.lr:g}" + (f" -> {args.lr_end:g}" if schedule else "")
 
-    print(f"data: {args.dataset}, {len(y)} samples, noise {args.noise:g}: "
+    what = ("handwritten 8x8 (UCI), pixels scaled to [0, 1]" if args.dataset == "digits"
+            else f"noise {args.noise:g}")
+    print(f"data: {args.dataset}, {len(y)} samples, {what}: "
           f"{len(y_train)} train, {len(y_test)} test", file=out)
     print(f"model: {model!r}, {len(model.parameters())} parameters, loss {loss}", file=out)
-    print(f"training: {args.optimizer}, {lr}, {args.steps} steps, {batch}", file=out)
+    epochs = f" ({args.epochs} epochs)" if args.epochs is not None else ""
+    print(f"training: {args.optimizer}, {lr}, {args.steps} steps{epochs}, {batch}", file=out)
     out.flush()
 
+    callback: Any = _Progress(args.steps, out)
+    curve = None
+    if args.plot and args.dataset == "digits":
+        per_epoch = digits.steps_for_epochs(1, len(y_train), args.batch_size)
+        curve = callback = digits.EpochCurve(model, X_test, y_test, per_epoch, then=callback)
     start = time.perf_counter()
     fit(model, X_train, y_train, optimizer, args.steps, loss=loss, batch_size=args.batch_size,
-        l2=args.l2, schedule=schedule, seed=args.seed, callback=_Progress(args.steps, out))
+        l2=args.l2, schedule=schedule, seed=args.seed, callback=callback)
     elapsed = time.perf_counter() - start
 
     train_loss, train_acc = evaluate(model, X_train, y_train, loss)
@@ -253,12 +325,19 @@ def run(args: argparse.Namespace) -> int:
         _, test_acc = evaluate(model, X_test, y_test, loss)
         print(f"test accuracy {test_acc:.1%} ({round(test_acc * len(y_test))}/{len(y_test)})",
               file=out)
+        if classes > 2:
+            matrix = confusion_matrix(y_test, predict(model, X_test), classes)
+            print("confusion matrix (test; rows: true class, columns: predicted)", file=out)
+            print(format_confusion_matrix(matrix), file=out)
     print(f"trained in {elapsed:.1f} s", file=out)
 
     if args.save:
         model.save(args.save)
         print(f"saved the model to {args.save}", file=out)
-    if args.plot:
+    if args.plot and curve is not None:
+        digits.plot_report(args.plot, curve, model, X_test, y_test)
+        print(f"saved the learning curve and the misclassified digits to {args.plot}", file=out)
+    elif args.plot:
         from matplotlib.figure import Figure
 
         figure = Figure(figsize=(5, 5))

@@ -13,6 +13,7 @@ and the notebooks).
 
 from __future__ import annotations
 
+import math
 import random
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
@@ -24,6 +25,7 @@ from .optim import LinearDecay, Optimizer
 
 __all__ = [
     "LOSSES", "History", "fit", "predict", "accuracy", "evaluate", "loss_of",
+    "confusion_matrix", "per_class_accuracy", "format_confusion_matrix", "misclassified",
     "plot_decision_boundary", "MATPLOTLIB_HINT",
 ]
 
@@ -113,6 +115,71 @@ def evaluate(model: Model, X: Sequence[Sequence[float]], y: Sequence[int],  # no
         value = loss_of(outputs, targets, loss).data
     hits = sum(_label(out) == t for out, t in zip(outputs, y))
     return value, hits / len(y)
+
+
+def confusion_matrix(y_true: Sequence[int], y_pred: Sequence[int],
+                     n_classes: int | None = None) -> list[list[int]]:
+    """Counts ``m[t][p]`` of samples of true class ``t`` predicted as ``p`` (scikit-learn's order:
+    rows are the truth, columns the prediction). ``n_classes`` defaults to the largest label + 1.
+
+    >>> confusion_matrix([0, 0, 1, 2], [0, 1, 1, 2])
+    [[1, 1, 0], [0, 1, 0], [0, 0, 1]]
+    """
+    if len(y_true) != len(y_pred):
+        raise ValueError(f"y_true has {len(y_true)} labels but y_pred has {len(y_pred)}; "
+                         "they must match")
+    labels = [*y_true, *y_pred]
+    bad = [t for t in labels if isinstance(t, bool) or not isinstance(t, int) or t < 0]
+    if bad:
+        raise ValueError(f"labels must be integers >= 0, got {bad[0]!r}")
+    k = (max(labels, default=-1) + 1) if n_classes is None else n_classes
+    if labels and max(labels) >= k:
+        raise ValueError(f"label {max(labels)} does not fit n_classes={k}")
+    matrix = [[0] * k for _ in range(k)]
+    for t, p in zip(y_true, y_pred):
+        matrix[t][p] += 1
+    return matrix
+
+
+def per_class_accuracy(matrix: Sequence[Sequence[int]]) -> list[float]:
+    """For each true class, the fraction of its samples predicted right (the recall): the
+    diagonal over the row sums. A class with no samples gets ``nan``.
+
+    >>> per_class_accuracy([[3, 1], [0, 2]])
+    [0.75, 1.0]
+    """
+    return [row[i] / sum(row) if sum(row) else math.nan for i, row in enumerate(matrix)]
+
+
+def format_confusion_matrix(matrix: Sequence[Sequence[int]],
+                            labels: Sequence[str] | None = None) -> str:
+    """The matrix as a text table: one row per true class, one column per predicted class, and
+    each class's accuracy (the recall) at the end of its row.
+
+    >>> print(format_confusion_matrix([[3, 1], [0, 2]]))
+    true\\pred  0  1   acc
+           0  3  1   75%
+           1  .  2  100%
+    """
+    names = [str(i) for i in range(len(matrix))] if labels is None else [str(s) for s in labels]
+    if len(names) != len(matrix):
+        raise ValueError(f"{len(names)} labels for a {len(matrix)}x{len(matrix)} matrix")
+    width = max([len(n) for n in names] + [len(str(v)) for row in matrix for v in row])
+    head = "true\\pred"
+    lines = [f"{head} " + " ".join(n.rjust(width) for n in names) + "   acc"]
+    for name, row, acc in zip(names, matrix, per_class_accuracy(matrix)):
+        cells = " ".join(("." if v == 0 else str(v)).rjust(width) for v in row)
+        shown = "   -" if math.isnan(acc) else f"{acc:4.0%}"
+        lines.append(f"{name.rjust(len(head))} {cells}  {shown}")
+    return "\n".join(lines)
+
+
+def misclassified(model: Model, X: Sequence[Sequence[float]],  # noqa: N803
+                  y: Sequence[int]) -> list[tuple[int, int, int]]:
+    """``(index, predicted, true)`` for every sample the model gets wrong, in order."""
+    if len(X) != len(y):
+        raise ValueError(f"X has {len(X)} samples but y has {len(y)}; they must match")
+    return [(i, p, t) for i, (p, t) in enumerate(zip(predict(model, X), y)) if p != t]
 
 
 def fit(model: Model, X: Sequence[Sequence[float]], y: Sequence[int],  # noqa: N803

@@ -6,7 +6,9 @@ notebook shows as SVG, and :func:`render` writes an ``.svg``, ``.png``, ``.pdf``
 
 The drawing is the chain rule laid out flat:
 
-* a box per value, showing its label, ``data`` and ``grad``;
+* a box per value, showing its name (its label, or an id such as ``#2``: the names that
+  :func:`autograd.explain` and :mod:`autograd.trace` use, see :mod:`autograd.naming`), ``data``
+  and ``grad``;
 * an ellipse per op (``*``, ``tanh``, ``** 2`` ...), with an arrow into the value it made;
 * an arrow from each value into each op that uses it, labelled with the local derivative of that
   op's output with respect to that value (``node.local_grads[i]``). A value used twice by one op
@@ -23,9 +25,9 @@ digraph autograd {
   rankdir=LR;
   ...
   v2 [shape=record, label="{ a | data 2 | grad 0 }"];
-  v1 [shape=record, label="{ data 6 | grad 0 }"];
+  v1 [shape=record, label="{ #1 | data 6 | grad 0 }"];
   o1 [shape=ellipse, label="* 3", tooltip="x * c: d/dx = c"];
-  v0 [shape=record, label="{ data 36 | grad 0 }"];
+  v0 [shape=record, label="{ #2 | data 36 | grad 0 }"];
   o0 [shape=ellipse, label="** 2", tooltip="x ** c: d/dx = c x**(c-1)"];
   v2 -> o1 [label="3"];
   o1 -> v1;
@@ -41,25 +43,22 @@ import os
 import shutil
 import subprocess
 import tempfile
-from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, field
+from collections.abc import Callable, Mapping
 from typing import Any
 
 from . import ops
+from .collapse import MODES as COLLAPSE_MODES
+from .collapse import Collapsed, Group, assign_groups, input_derivatives
 from .engine import Value, topological_order
+from .fmt import format_number, op_text
+from .naming import names_in_order
 
 __all__ = [
     "to_dot", "draw_dot", "render", "op_text", "format_number", "GraphvizNotFoundError",
-    "RANKDIRS", "COLLAPSE_MODES",
+    "RANKDIRS", "COLLAPSE_MODES", "to_html",
 ]
 
 RANKDIRS = ("LR", "TB", "RL", "BT")
-COLLAPSE_MODES = ("neuron", "layer")
-#: Ops that count as a neuron's activation when collapsing an MLP.
-_ACTIVATIONS = frozenset({"relu", "tanh", "sigmoid", "leaky_relu", "softplus", "identity", "gelu",
-                          "silu", "elu"})
-#: Ops that gather a neuron's weighted terms when it is built from ``*`` and ``+``.
-_GATHER = frozenset({"add", "sum"})
 
 INSTALL_HINT = (
     "the Graphviz 'dot' program is needed to render a drawing, but it was not found on PATH; "
@@ -67,51 +66,12 @@ INSTALL_HINT = (
     "Windows: winget install graphviz), or write DOT text instead (a .dot file or to_dot())"
 )
 
+#: Attributes that draw a node or an arrow in red (the trace's current step).
+_RED = 'color="#d62728", fontcolor="#d62728", penwidth=2.5'
+
 
 class GraphvizNotFoundError(RuntimeError):
     """The Graphviz ``dot`` program (a system package) is not installed."""
-
-
-def format_number(x: float, digits: int = 4) -> str:
-    """A number in at most ``digits`` significant digits, for labels.
-
-    >>> format_number(2.0), format_number(-0.123456), format_number(1e-7), format_number(-0.0)
-    ('2', '-0.1235', '1e-07', '0')
-    """
-    if x == 0.0:
-        return "0"
-    if math.isnan(x):
-        return "nan"
-    if math.isinf(x):
-        return "inf" if x > 0 else "-inf"
-    return format(x, f".{digits}g")
-
-
-def op_text(node: Value) -> str:
-    """What the op node of ``node`` shows: the op's symbol, and the constant it used if any.
-
-    >>> from autograd import Value
-    >>> x = Value(1.0)
-    >>> op_text(x * 3), op_text(x ** 2), op_text(2 - x), op_text(x.leaky_relu(0.1)), op_text(x)
-    ('* 3', '** 2', '2 -', 'leaky_relu 0.1', '')
-    """
-    name = node.op_name
-    if not name:
-        return ""
-    op = ops.OPS.get(name)
-    if op is None:  # an op made outside the table (e.g. a test's deliberately wrong one)
-        return node.op
-    c = node.constant
-    if op.arity == ops.UNARY_CONST:
-        shown = format_number(float(c))
-        if name.startswith("r"):  # rsub_const, rdiv_const, rpow_const: the constant comes first
-            return f"{shown} {op.symbol}"
-        return f"{op.symbol} {shown}"
-    if op.arity == ops.NARY_CONST and isinstance(c, tuple):
-        if len(c) <= 4:
-            return f"{op.symbol}\nx = ({', '.join(format_number(float(v)) for v in c)})"
-        return f"{op.symbol}\nx = {len(c)} numbers"
-    return op.symbol
 
 
 # ---------------------------------------------------------------------------------------------
@@ -132,166 +92,8 @@ def _record_field(text: str) -> str:
     return out.replace("\n", "\\n")
 
 
-# ---------------------------------------------------------------------------------------------
-# Collapsing an MLP into neurons or layers
-# ---------------------------------------------------------------------------------------------
-
-
-@dataclass
-class _Group:
-    """One box of a collapsed drawing: one use of a neuron, or one layer on one input."""
-
-    name: str
-    detail: str
-    nparams: int
-    members: set[Value] = field(default_factory=set)
-    outputs: list[Value] = field(default_factory=list)
-
-
-def _neurons(module: Any) -> list[tuple[int, int, str, list[Value]]]:
-    """(layer number, neuron number, activation, parameters) for each neuron, by duck typing.
-
-    Understands an object with ``layers`` (each with ``neurons``), one with ``neurons``, or a
-    single neuron (anything with ``parameters()``).
-    """
-    if hasattr(module, "layers"):
-        layers = list(module.layers)
-    elif hasattr(module, "neurons"):
-        layers = [module]
-    elif hasattr(module, "parameters"):
-        layers = [None]
-    else:
-        raise TypeError(
-            f"collapse needs module= an MLP, Layer or Neuron (with parameters()), "
-            f"got {type(module).__name__}"
-        )
-    found = []
-    for li, layer in enumerate(layers, start=1):
-        neurons = [module] if layer is None else list(layer.neurons)
-        for ni, neuron in enumerate(neurons, start=1):
-            act = str(getattr(neuron, "activation", ""))
-            found.append((li, ni, act, list(neuron.parameters())))
-    return found
-
-
-def _assign_groups(order: Sequence[Value], module: Any, mode: str) -> tuple[
-        list[_Group], dict[Value, int], set[Value]]:
-    """Which nodes of the graph belong to which box, and which parameters the boxes hide.
-
-    Each use of a neuron (one per sample it was applied to) is found from its parameters: the
-    nodes that use a parameter directly (its ``w·x+b`` node, or the products ``w_i * x_i``), the
-    sums that gather only those, and one activation on top. With ``mode="layer"`` the uses of a
-    layer's neurons on the same input make one box.
-    """
-    neurons = _neurons(module)
-    param_neuron: dict[Value, int] = {}
-    for k, (_, _, _, params) in enumerate(neurons):
-        for p in params:
-            param_neuron[p] = k
-    # Uses of neurons, merged with a small union-find when a sum gathers several pieces.
-    use_neuron: list[int] = []
-    merged: list[int] = []
-
-    def find(u: int) -> int:
-        while merged[u] != u:
-            merged[u] = merged[merged[u]]
-            u = merged[u]
-        return u
-
-    use_of: dict[Value, int] = {}
-    complete: set[int] = set()  # uses that already hold a whole neuron (w·x+b, or activated)
-    activated: set[int] = set()
-
-    def new_use(node: Value, k: int) -> None:
-        use_of[node] = len(use_neuron)
-        use_neuron.append(k)
-        merged.append(len(merged))
-        if node.op_name in ("wsum", "wsum_const"):
-            complete.add(use_of[node])
-
-    for node in reversed(order):  # parents before users
-        if not node.parents or node in param_neuron:
-            continue
-        direct = {param_neuron[p] for p in node.parents if p in param_neuron}
-        if len(direct) > 1:
-            continue
-        others = [p for p in node.parents if p not in param_neuron]
-        pieces = {find(use_of[p]) for p in others if p in use_of}
-        owners = {use_neuron[u] for u in pieces}
-        joins = (all(p in use_of for p in others) and len(owners) == 1
-                 and (not direct or owners == direct))
-        if joins and node.op_name in _GATHER and not pieces & complete:
-            first = min(pieces)
-            for u in pieces:
-                merged[u] = first
-            use_of[node] = first
-        elif direct:
-            new_use(node, direct.pop())
-        elif joins and node.op_name in _ACTIVATIONS and len(pieces) == 1 and not direct:
-            u = pieces.pop()
-            if u not in activated:
-                use_of[node] = u
-                activated.add(u)
-                complete.add(u)
-    position = {v: i for i, v in enumerate(order)}
-    # Members and inputs of each use, in a fixed order.
-    members: dict[int, list[Value]] = {}
-    for node in order:
-        if node in use_of:
-            members.setdefault(find(use_of[node]), []).append(node)
-    uses = sorted(members, key=lambda u: -position[members[u][-1]])  # inputs side first
-
-    def signature(u: int) -> tuple[Any, ...]:
-        """What a use of a neuron was applied to: its outside parents and constants."""
-        inside = set(members[u])
-        outside = sorted({position[p] for v in members[u] for p in v.parents
-                          if p not in inside and p not in param_neuron})
-        consts = tuple(v.constant for v in members[u] if isinstance(v.constant, tuple))
-        return (tuple(outside), consts)
-
-    groups: list[_Group] = []
-    group_of: dict[Value, int] = {}
-    box_of: dict[tuple[Any, ...], int] = {}
-    count: dict[tuple[int, ...], int] = {}
-    for u in uses:
-        li, ni, act, params = neurons[use_neuron[u]]
-        key: tuple[Any, ...] = (u,) if mode == "neuron" else (li, signature(u))
-        gi = box_of.get(key)
-        if gi is None:
-            gi = len(groups)
-            box_of[key] = gi
-            who = (li, ni) if mode == "neuron" else (li,)
-            count[who] = count.get(who, 0) + 1
-            if mode == "neuron":
-                groups.append(_Group(f"neuron {li}.{ni}", act, len(params)))
-            else:
-                layer_neurons = [n for n in neurons if n[0] == li]
-                groups.append(_Group(
-                    f"layer {li}", f"{len(layer_neurons)} neurons, {act}",
-                    sum(len(n[3]) for n in layer_neurons),
-                ))
-            groups[gi].name += f" #{count[who]}"
-        g = groups[gi]
-        g.members.update(members[u])
-        g.outputs.append(members[u][0])  # nearest the root: the neuron's output
-        for v in members[u]:
-            group_of[v] = gi
-    # Drop "#1" where a neuron or layer was used once.
-    for g in groups:
-        base = g.name.rsplit(" #", 1)[0]
-        if sum(1 for h in groups if h.name.rsplit(" #", 1)[0] == base) == 1:
-            g.name = base
-    # A parameter disappears into its box unless something outside the boxes uses it too.
-    hidden = {p for p in param_neuron if p in position}
-    for node in order:
-        if node not in group_of:
-            hidden.difference_update(node.parents)
-    return groups, group_of, hidden
-
-
-# ---------------------------------------------------------------------------------------------
-# DOT
-# ---------------------------------------------------------------------------------------------
+def _record(fields: list[str]) -> str:
+    return "\"{ " + " | ".join(fields) + " }\""
 
 
 def _fill(magnitude: float, largest: float) -> str:
@@ -303,6 +105,140 @@ def _fill(magnitude: float, largest: float) -> str:
     g = round(255 + (85 - 255) * t)
     b = round(255 + (13 - 255) * t)
     return f"#{r:02x}{g:02x}{b:02x}"
+
+
+# ---------------------------------------------------------------------------------------------
+# The pieces of a drawing: a value box, a group box, an op node, the arrows
+# ---------------------------------------------------------------------------------------------
+
+
+def _value_box(unit: str, name: str, v: Value, grad: float, fill: str | None,
+               highlighted: bool) -> str:
+    """A value's box: its name, data and grad."""
+    fields = [_record_field(name), f"data {format_number(v.data)}",
+              f"grad {format_number(grad)}"]
+    attrs = f"shape=record, label={_record(fields)}"
+    if fill is not None:
+        attrs += f', style=filled, fillcolor="{fill}"'
+    if highlighted:
+        attrs += ", " + _RED
+    return f"  {unit} [{attrs}];"
+
+
+def _group_box(unit: str, g: Group, grad_of: Callable[[Value], float]) -> str:
+    """A neuron's or layer's box: its name, activation, parameter count, outputs and grads."""
+    fields = [_record_field(g.name)]
+    if g.detail:
+        fields.append(_record_field(g.detail))
+    fields.append(f"{g.nparams} params")
+    if len(g.outputs) == 1:
+        fields.append(f"out {format_number(g.outputs[0].data)}")
+        fields.append(f"grad {format_number(grad_of(g.outputs[0]))}")
+    elif len(g.outputs) <= 4:
+        outs = ", ".join(format_number(o.data) for o in g.outputs)
+        grads_shown = ", ".join(format_number(grad_of(o)) for o in g.outputs)
+        fields.append(f"out ({outs})")
+        fields.append(f"grad ({grads_shown})")
+    return (f"  {unit} [shape=record, style=\"rounded,filled\", fillcolor=\"#e8f0fe\", "
+            f"label={_record(fields)}];")
+
+
+def _op_node(op_id: str, v: Value, highlighted: bool) -> str:
+    """The ellipse of the op that made ``v``; its tooltip is the op's maths from the table."""
+    attrs = f"shape=ellipse, label={_quote(op_text(v))}"
+    table_op = ops.OPS.get(v.op_name)
+    if table_op is not None and table_op.maths:
+        attrs += f", tooltip={_quote(table_op.maths)}"
+    if highlighted:
+        attrs += ", " + _RED
+    return f"  {op_id} [{attrs}];"
+
+
+def _edge(src: str, dst: str, label: str | None = None, highlighted: bool = False) -> str:
+    attrs = []
+    if label is not None:
+        attrs.append(f"label={_quote(label)}")
+    if highlighted:
+        attrs.append(_RED)
+    return f"  {src} -> {dst}{' [' + ', '.join(attrs) + ']' if attrs else ''};"
+
+
+class _Units:
+    """What gets one box: a value outside any group (``v<i>``), or a whole group (``g<i>``);
+    which boxes are kept under ``max_nodes``, and which drawn boxes lost an input to the cap."""
+
+    def __init__(self, order: list[Value], collapsed: Collapsed | None,
+                 max_nodes: int | None) -> None:
+        group_of = collapsed.group_of if collapsed else {}
+        hidden = collapsed.hidden if collapsed else set()
+        self.of: dict[Value, str] = {}
+        units: dict[str, None] = {}  # an ordered set
+        for i, v in enumerate(order):
+            if v in hidden:
+                continue
+            key = f"g{group_of[v]}" if v in group_of else f"v{i}"
+            self.of[v] = key
+            units[key] = None
+        listed = list(units)
+        self.kept = set(listed if max_nodes is None else listed[:max_nodes])
+        self.left_out = len(listed) - len(self.kept)
+        self.needs_note: dict[str, None] = {}  # an ordered set
+
+
+def _largest_grad(order: list[Value], grad_of: Callable[[Value], float]) -> float:
+    largest = 0.0
+    for v in order:
+        size = abs(grad_of(v))
+        if math.isfinite(size):
+            largest = max(largest, size)
+    return largest
+
+
+def _value_and_op(v: Value, i: int, name: str, units: _Units, hidden: set[Value],
+                  grad: float, fill: str | None, highlighted: bool,
+                  nodes: list[str], edges: list[str]) -> None:
+    """The box of ``v``, the op that made it, and the arrows in and out of that op."""
+    unit = units.of[v]
+    nodes.append(_value_box(unit, name, v, grad, fill, highlighted))
+    if not v.parents:
+        return
+    op_id = f"o{i}"
+    nodes.append(_op_node(op_id, v, highlighted))
+    for parent, local in zip(v.parents, v.local_grads):
+        if parent in hidden:
+            continue
+        src = units.of.get(parent, "")
+        if src not in units.kept:
+            units.needs_note[op_id] = None
+            continue
+        edges.append(_edge(src, op_id, format_number(local), highlighted))
+    edges.append(_edge(op_id, unit, None, highlighted))
+
+
+def _group_edges(gi: int, g: Group, collapsed: Collapsed, units: _Units,
+                 position: Mapping[Value, int], edges: list[str]) -> None:
+    """Arrows into a group's box from every value outside it that a member uses; with one
+    output and one value behind an arrow, the arrow carries d(output)/d(that value)."""
+    unit = f"g{gi}"
+    sources: dict[str, dict[Value, None]] = {}
+    for v in sorted((m for m in g.members if m in position), key=position.__getitem__,
+                    reverse=True):
+        for parent in v.parents:
+            if collapsed.group_of.get(parent) == gi or parent in collapsed.hidden:
+                continue
+            src = units.of[parent]
+            if src not in units.kept:
+                units.needs_note[unit] = None
+                continue
+            sources.setdefault(src, {})[parent] = None
+    derivatives = (input_derivatives(g, collapsed.group_of, gi) if len(g.outputs) == 1
+                   else {})
+    for src, parents in sources.items():
+        label = None
+        if len(parents) == 1 and derivatives:
+            (parent,) = parents
+            label = format_number(derivatives[parent])
+        edges.append(_edge(src, unit, label))
 
 
 def to_dot(
@@ -323,12 +259,14 @@ def to_dot(
     * ``max_nodes``: draw at most this many value boxes (those nearest ``root``); a note in the
       drawing says how many were left out. ``None`` draws everything.
     * ``collapse="neuron"`` or ``"layer"`` with ``module=`` an MLP (or Layer, or Neuron): one box
-      per neuron or layer instead of its parameters and arithmetic. With ``"neuron"``, an arrow
-      into a neuron carries d(neuron output)/d(that input).
+      per neuron or layer instead of its parameters and arithmetic (see :mod:`autograd.collapse`).
+      With ``"neuron"``, an arrow into a neuron carries d(neuron output)/d(that input).
     * ``color_by_grad``: fill each value box by the size of its gradient (deeper = larger).
     * ``grads``: show these gradients instead of each node's ``.grad`` (nodes missing show 0);
       ``highlight``: draw this node, its op and the arrows into that op in red. Both are used by
       :mod:`autograd.trace` to draw a backward pass frame by frame.
+
+    Each box shows the node's name from :func:`autograd.naming.node_names`.
     """
     if rankdir not in RANKDIRS:
         raise ValueError(f"rankdir must be one of {', '.join(RANKDIRS)}, got {rankdir!r}")
@@ -345,146 +283,51 @@ def to_dot(
 
     order = topological_order(root)
     position = {v: i for i, v in enumerate(order)}
+    names = names_in_order(order)
 
     def grad_of(v: Value) -> float:
         return v.grad if grads is None else float(grads.get(v, 0.0))
 
-    groups: list[_Group] = []
-    group_of: dict[Value, int] = {}
-    hidden: set[Value] = set()
-    if collapse is not None:
-        groups, group_of, hidden = _assign_groups(order, module, collapse)
-
-    # Units: what gets one box. A value outside any group, or a whole group.
-    unit_of: dict[Value, str] = {}
-    units: list[str] = []
-    seen_units: set[str] = set()
-    for v in order:
-        if v in hidden:
-            continue
-        key = f"g{group_of[v]}" if v in group_of else f"v{position[v]}"
-        unit_of[v] = key
-        if key not in seen_units:
-            seen_units.add(key)
-            units.append(key)
-    kept = set(units if max_nodes is None else units[:max_nodes])
-    left_out = len(units) - len(kept)
-
-    largest = 0.0
-    if color_by_grad:
-        for v in order:
-            size = abs(grad_of(v))
-            if math.isfinite(size):
-                largest = max(largest, size)
+    collapsed = assign_groups(order, module, collapse) if collapse is not None else None
+    groups = collapsed.groups if collapsed else []
+    group_of = collapsed.group_of if collapsed else {}
+    hidden = collapsed.hidden if collapsed else set()
+    units = _Units(order, collapsed, max_nodes)
+    largest = _largest_grad(order, grad_of) if color_by_grad else 0.0
 
     lines = ["digraph autograd {", f"  rankdir={rankdir};"]
     if title:
         lines.append(f"  label={_quote(title)}; labelloc=t;")
     lines.append('  node [fontname="Helvetica", fontsize=11];')
     lines.append('  edge [fontname="Helvetica", fontsize=10];')
-    red = ', color="#d62728", fontcolor="#d62728", penwidth=2.5'
     node_lines: list[str] = []
     edge_lines: list[str] = []
-    needs_note: list[str] = []
-    drawn_groups: set[str] = set()
-
-    def value_box(v: Value, name: str) -> str:
-        fields = [_record_field(v.label)] if v.label else []
-        fields.append(f"data {format_number(v.data)}")
-        fields.append(f"grad {format_number(grad_of(v))}")
-        attrs = f"shape=record, label=\"{{ {' | '.join(fields)} }}\""
-        if color_by_grad:
-            attrs += f', style=filled, fillcolor="{_fill(abs(grad_of(v)), largest)}"'
-        if highlight is v:
-            attrs += red
-        return f"  {name} [{attrs}];"
-
-    for v in reversed(order):
-        unit = unit_of.get(v, "")
-        if unit not in kept:
+    drawn_groups: set[int] = set()
+    for v in reversed(order):  # inputs first
+        unit = units.of.get(v, "")
+        if unit not in units.kept:
             continue
-        i = position[v]
         if v in group_of:
-            if unit in drawn_groups:
-                continue
-            drawn_groups.add(unit)
-            g = groups[group_of[v]]
-            fields = [_record_field(g.name)]
-            if g.detail:
-                fields.append(_record_field(g.detail))
-            fields.append(f"{g.nparams} params")
-            if len(g.outputs) == 1:
-                fields.append(f"out {format_number(g.outputs[0].data)}")
-                fields.append(f"grad {format_number(grad_of(g.outputs[0]))}")
-            elif len(g.outputs) <= 4:
-                outs = ", ".join(format_number(o.data) for o in g.outputs)
-                grads_shown = ", ".join(format_number(grad_of(o)) for o in g.outputs)
-                fields.append(f"out ({outs})")
-                fields.append(f"grad ({grads_shown})")
-            attrs = (f"shape=record, style=\"rounded,filled\", fillcolor=\"#e8f0fe\", "
-                     f"label=\"{{ {' | '.join(fields)} }}\"")
-            node_lines.append(f"  {unit} [{attrs}];")
+            gi = group_of[v]
+            if gi not in drawn_groups:
+                drawn_groups.add(gi)
+                node_lines.append(_group_box(unit, groups[gi], grad_of))
             continue
-        node_lines.append(value_box(v, unit))
-        if not v.parents:
-            continue
-        op_id = f"o{i}"
-        op_attrs = f"shape=ellipse, label={_quote(op_text(v))}"
-        table_op = ops.OPS.get(v.op_name)
-        maths = table_op.maths if table_op is not None else ""
-        if maths:
-            op_attrs += f", tooltip={_quote(maths)}"
-        hl = highlight is v
-        if hl:
-            op_attrs += red
-        node_lines.append(f"  {op_id} [{op_attrs}];")
-        for parent, local in zip(v.parents, v.local_grads):
-            src = unit_of.get(parent, "")
-            if parent in hidden:
-                continue
-            if src not in kept:
-                if op_id not in needs_note:
-                    needs_note.append(op_id)
-                continue
-            edge_lines.append(
-                f"  {src} -> {op_id} [label={_quote(format_number(local))}{red if hl else ''}];"
-            )
-        edge_lines.append(f"  {op_id} -> {unit}{' [' + red[2:] + ']' if hl else ''};")
-
-    # Arrows into each group box: from every value outside the group that a member uses.
-    for gi, g in enumerate(groups):
-        unit = f"g{gi}"
-        if unit not in kept:
-            continue
-        sources: dict[str, list[Value]] = {}
-        for v in sorted((m for m in g.members if m in position), key=position.__getitem__,
-                        reverse=True):
-            for parent in v.parents:
-                if group_of.get(parent) == gi or parent in hidden:
-                    continue
-                src = unit_of[parent]
-                if src not in kept:
-                    if unit not in needs_note:
-                        needs_note.append(unit)
-                    continue
-                listed = sources.setdefault(src, [])
-                if not any(p is parent for p in listed):  # by identity: Values == by number
-                    listed.append(parent)
-        for src, parents in sources.items():
-            label = ""
-            if len(parents) == 1 and len(g.outputs) == 1:
-                from .functional import backprop
-
-                (d,) = backprop(g.outputs[0], parents)
-                label = f" [label={_quote(format_number(float(d)))}]"
-            edge_lines.append(f"  {src} -> {unit}{label};")
+        grad = grad_of(v)
+        fill = _fill(abs(grad), largest) if color_by_grad else None
+        _value_and_op(v, position[v], names[v], units, hidden, grad, fill, highlight is v,
+                      node_lines, edge_lines)
+    if collapsed is not None:
+        for gi, g in enumerate(collapsed.groups):
+            if f"g{gi}" in units.kept:
+                _group_edges(gi, g, collapsed, units, position, edge_lines)
 
     lines.extend(node_lines)
-    if left_out:
-        note = (f"{left_out} more value{'s' if left_out != 1 else ''} not shown "
-                f"(max_nodes={max_nodes})")
+    if units.left_out:
+        n = units.left_out
+        note = f"{n} more value{'s' if n != 1 else ''} not shown (max_nodes={max_nodes})"
         lines.append(f'  omitted [shape=note, style=dashed, label={_quote(note)}];')
-        for target in needs_note:
+        for target in units.needs_note:
             edge_lines.append(f"  omitted -> {target} [style=dashed];")
     lines.extend(edge_lines)
     lines.append("}")
@@ -509,6 +352,18 @@ def draw_dot(root: Value, rankdir: str = "LR", **options: Any) -> Any:
     dg = graphviz.Digraph(name="autograd")
     dg.body.extend(line + "\n" for line in body)
     return dg
+
+
+def to_html(root: Value, rankdir: str = "LR", **options: Any) -> str:
+    """The backprop player for the graph behind ``root``: one self-contained HTML page.
+
+    It computes the gradients it shows by itself (``trace_backward``), leaving every ``.grad``
+    as it was. Options: ``title``, ``max_nodes`` (see :mod:`autograd.player`).
+    """
+    from .player import page
+    from .trace import trace_backward
+
+    return page(trace_backward(root), rankdir=rankdir, **options)
 
 
 _FORMATS = {".svg": "svg", ".png": "png", ".pdf": "pdf"}

@@ -27,7 +27,7 @@ import threading
 from collections.abc import Callable, Sequence
 from typing import Any, ClassVar
 
-from .workloads import MLP_SIZES, pairwise_sum
+from .workloads import DIGITS_SIZES, MLP_SIZES, pairwise_sum
 
 __all__ = [
     "Adapter",
@@ -117,6 +117,35 @@ class Adapter:
 
     def wide_grads(self, inputs: Any) -> tuple[list[float], list[float]]:
         raise NotImplementedError
+
+    # --- W6: an epoch of digits ------------------------------------------------------------
+
+    def digits_init(self, params: Sequence[float], xs: Sequence[Sequence[float]],
+                    ys: Sequence[int]) -> Model:
+        """An MLP 64-32-10 holding ``params`` (order as W1) and the digits."""
+        raise NotImplementedError
+
+    def digits_loss_and_grads(self, model: Model, start: int,
+                              size: int) -> tuple[float, list[float]]:
+        """Mean cross-entropy of samples ``start:start+size`` and its gradient; no update."""
+        raise NotImplementedError
+
+    def digits_step(self, model: Model, start: int, size: int, lr: float) -> float:
+        """One SGD step on samples ``start:start+size``; returns the batch loss."""
+        raise NotImplementedError
+
+
+def _layers_of(params: Sequence[Any], sizes: Sequence[int]) -> list[list[tuple[Any, Any]]]:
+    """Flat parameters (layer, neuron, weights then bias) as layers of (weights, bias)."""
+    layers = []
+    k = 0
+    for nin, nout in itertools.pairwise(sizes):
+        layer = []
+        for _ in range(nout):
+            layer.append((list(params[k:k + nin]), params[k + nin]))
+            k += nin + 1
+        layers.append(layer)
+    return layers
 
 
 def _tree_or_fold(terms: list[Any], mode: str) -> Any:
@@ -254,6 +283,38 @@ class AutogradAdapter(Adapter):
     def wide_grads(self, inputs):
         a, b = inputs
         return [v.grad for v in a], [v.grad for v in b]
+
+    # W6: autograd.nn.MLP and autograd.nn.cross_entropy, as a user writes it
+    def digits_init(self, params, xs, ys):
+        from autograd import nn
+
+        net = nn.MLP(DIGITS_SIZES[0], list(DIGITS_SIZES[1:]), activation="relu", seed=0)
+        ps = net.parameters()
+        for p, v in zip(ps, params, strict=True):
+            p.data = v
+        return {"net": net, "params": ps, "xs": [list(x) for x in xs], "ys": list(ys),
+                "loss": nn.cross_entropy}
+
+    def _digits_loss(self, model, start, size):
+        net = model["net"]
+        xs = model["xs"][start:start + size]
+        return model["loss"]([net(x) for x in xs], model["ys"][start:start + size])
+
+    def digits_loss_and_grads(self, model, start, size):
+        loss = self._digits_loss(model, start, size)
+        loss.backward()
+        grads = [p.grad for p in model["params"]]
+        for p in model["params"]:
+            p.grad = 0.0
+        return loss.data, grads
+
+    def digits_step(self, model, start, size, lr):
+        loss = self._digits_loss(model, start, size)
+        loss.backward()
+        for p in model["params"]:
+            p.data -= lr * p.grad
+            p.grad = 0.0
+        return loss.data
 
 
 # ---------------------------------------------------------------------------------------------
@@ -415,6 +476,58 @@ class MicrogradAdapter(Adapter):
         a, b = inputs
         return [float(v.grad) for v in a], [float(v.grad) for v in b]
 
+    # W6: micrograd 0.1.0 has no exp or log either; both added in its closure style.
+    def _exp(self, v):
+        e = math.exp(v.data)
+        out = self.Value(e, (v,), "exp")
+
+        def _backward():
+            v.grad += e * out.grad
+
+        out._backward = _backward
+        return out
+
+    def _log(self, v):
+        out = self.Value(math.log(v.data), (v,), "log")
+
+        def _backward():
+            v.grad += out.grad / v.data
+
+        out._backward = _backward
+        return out
+
+    def digits_init(self, params, xs, ys):
+        net = self.MLP(DIGITS_SIZES[0], list(DIGITS_SIZES[1:]))
+        ps = net.parameters()
+        for p, v in zip(ps, params, strict=True):
+            p.data = v
+        return {"net": net, "params": ps, "xs": [list(x) for x in xs], "ys": list(ys)}
+
+    def _digits_loss(self, model, start, size):
+        net = model["net"]
+        losses = []
+        for x, t in zip(model["xs"][start:start + size], model["ys"][start:start + size]):
+            z = net(x)
+            top = max(v.data for v in z)  # a constant shift: logsumexp without overflow
+            total = sum(self._exp(v - top) for v in z)
+            losses.append(self._log(total) + top - z[t])
+        return sum(losses) * (1.0 / len(losses))
+
+    def digits_loss_and_grads(self, model, start, size):
+        loss = self._digits_loss(model, start, size)
+        loss.backward()
+        grads = [float(p.grad) for p in model["params"]]
+        model["net"].zero_grad()
+        return float(loss.data), grads
+
+    def digits_step(self, model, start, size, lr):
+        loss = self._digits_loss(model, start, size)
+        loss.backward()
+        for p in model["params"]:
+            p.data -= lr * p.grad
+        model["net"].zero_grad()
+        return float(loss.data)
+
 
 # ---------------------------------------------------------------------------------------------
 # PyTorch, 0-d float64 tensors
@@ -530,6 +643,49 @@ class TorchAdapter(Adapter):
     def wide_grads(self, inputs):
         a, b = inputs
         return [v.grad.item() for v in a], [v.grad.item() for v in b]
+
+    # W6: the same op-by-op 0-d graph as W1, cross-entropy as exp, sum and log
+    def digits_init(self, params, xs, ys):
+        ps = [self._leaf(v) for v in params]
+        return {"params": ps, "layers": _layers_of(ps, DIGITS_SIZES),
+                "xs": [list(x) for x in xs], "ys": list(ys)}
+
+    def _digits_loss(self, model, start, size):
+        layers = model["layers"]
+        last = len(layers) - 1
+        losses = []
+        for x, t in zip(model["xs"][start:start + size], model["ys"][start:start + size]):
+            h = x
+            for i, layer in enumerate(layers):
+                out = []
+                for w, b in layer:
+                    act = b
+                    for wi, xi in zip(w, h):
+                        act = act + wi * xi
+                    out.append(act if i == last else act.relu())
+                h = out
+            top = max(v.item() for v in h)
+            total = sum((v - top).exp() for v in h)
+            losses.append(total.log() + top - h[t])
+        return sum(losses) * (1.0 / len(losses))
+
+    def digits_loss_and_grads(self, model, start, size):
+        loss = self._digits_loss(model, start, size)
+        loss.backward()
+        grads = [p.grad.item() for p in model["params"]]
+        for p in model["params"]:
+            p.grad = None
+        return loss.item(), grads
+
+    def digits_step(self, model, start, size, lr):
+        loss = self._digits_loss(model, start, size)
+        loss.backward()
+        with self.torch.no_grad():
+            for p in model["params"]:
+                p -= lr * p.grad
+        for p in model["params"]:
+            p.grad = None
+        return loss.item()
 
 
 # ---------------------------------------------------------------------------------------------
@@ -669,6 +825,72 @@ class FloorAdapter(Adapter):
 
     def wide_grads(self, inputs):
         return self._grads
+
+    # W6: weights as lists of rows (updated in place), cross-entropy's backward by hand
+    def digits_init(self, params, xs, ys):
+        layers = [([list(w) for w, _ in layer], [b for _, b in layer])
+                  for layer in _layers_of(params, DIGITS_SIZES)]
+        return {"layers": layers, "xs": [list(x) for x in xs], "ys": list(ys)}
+
+    def _digits_loss_grads(self, model, start, size):
+        layers = model["layers"]
+        last = len(layers) - 1
+        gws = [[[0.0] * len(w) for w in ws] for ws, _ in layers]
+        gbs = [[0.0] * len(bs) for _, bs in layers]
+        xs = model["xs"][start:start + size]
+        ys = model["ys"][start:start + size]
+        n = len(xs)
+        total = 0.0
+        for x, t in zip(xs, ys):
+            acts = [x]
+            pres = []
+            h = x
+            for i, (ws, bs) in enumerate(layers):
+                z = [b + sum([wi * hi for wi, hi in zip(w, h)]) for w, b in zip(ws, bs)]
+                pres.append(z)
+                h = z if i == last else [zj if zj > 0.0 else 0.0 for zj in z]
+                acts.append(h)
+            top = max(h)
+            exps = [math.exp(v - top) for v in h]
+            s = sum(exps)
+            total += math.log(s) + top - h[t]
+            # d loss / d z = (softmax(z) - onehot(t)) / n
+            d = [e / s / n for e in exps]
+            d[t] -= 1.0 / n
+            for i in range(last, -1, -1):
+                ws, _ = layers[i]
+                if i != last:
+                    d = [dj if zj > 0.0 else 0.0 for dj, zj in zip(d, pres[i])]
+                hin = acts[i]
+                gw, gb = gws[i], gbs[i]
+                for j, dj in enumerate(d):
+                    if dj:
+                        gb[j] += dj
+                        row = gw[j]
+                        for m, hm in enumerate(hin):
+                            row[m] += dj * hm
+                if i:
+                    d = [sum([d[j] * ws[j][m] for j in range(len(d))])
+                         for m in range(len(hin))]
+        return total / n, gws, gbs
+
+    def digits_loss_and_grads(self, model, start, size):
+        loss, gws, gbs = self._digits_loss_grads(model, start, size)
+        grads = []
+        for gw, gb in zip(gws, gbs):
+            for row, g in zip(gw, gb):
+                grads.extend(row)
+                grads.append(g)
+        return loss, grads
+
+    def digits_step(self, model, start, size, lr):
+        loss, gws, gbs = self._digits_loss_grads(model, start, size)
+        for (ws, bs), gw, gb in zip(model["layers"], gws, gbs):
+            for j, (w, grow) in enumerate(zip(ws, gw)):
+                for m, g in enumerate(grow):
+                    w[m] -= lr * g
+                bs[j] -= lr * gb[j]
+        return loss
 
 
 ADAPTERS: dict[str, type[Adapter]] = {

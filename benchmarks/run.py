@@ -28,7 +28,11 @@ from typing import Any
 from .adapters import ADAPTERS, Adapter, available_adapters
 from .workloads import (
     CHAIN_X0,
+    DIGITS_BATCH,
+    DIGITS_LR,
     LEARNING_RATE,
+    digits_data,
+    digits_params,
     graph_memory,
     init_params,
     make_moons,
@@ -39,8 +43,9 @@ from .workloads import (
     wide_factors,
 )
 
-WORKLOADS = ("mlp", "chain", "wide", "memory", "steady")
-WORKLOAD_IDS = {"mlp": "W1", "chain": "W2", "wide": "W3", "memory": "W4", "steady": "W5"}
+WORKLOADS = ("mlp", "chain", "wide", "memory", "steady", "digits")
+WORKLOAD_IDS = {"mlp": "W1", "chain": "W2", "wide": "W3", "memory": "W4", "steady": "W5",
+                "digits": "W6"}
 SLOW_ENGINES = ("micrograd", "torch")
 RTOL = 1e-9
 
@@ -67,6 +72,14 @@ class Config:
     wide_seed: int = 2
     check_chain_n: int = 50
     check_wide_n: int = 200
+    #: Samples in the batch whose W6 loss and gradients are checked.
+    check_digits_n: int = 8
+    #: W6: one epoch is this many digits (56 batches of 32) ...
+    digits_samples: int = 1_792
+    digits_batch: int = DIGITS_BATCH
+    #: ... but micrograd and torch run this many batches of it, and the time is scaled up to the
+    #: whole epoch (one of their epochs takes minutes).
+    digits_batches_slow: int = 4
     quick: bool = False
     autograd_model: str = "auto"
     notes: list[str] = field(default_factory=list)
@@ -79,7 +92,8 @@ class Config:
     def quick_preset(cls) -> Config:
         return cls(samples=30, steps=2, repeats=1, chain_sizes=(1_000, 10_000), wide_n=2_000,
                    memory_n=2_000, steady_steps=30, steady_steps_slow=6,
-                   micrograd_chain_max=10_000, torch_chain_once=10_000, quick=True)
+                   micrograd_chain_max=10_000, torch_chain_once=10_000, digits_samples=64,
+                   digits_batches_slow=1, quick=True)
 
 
 class AgreementError(RuntimeError):
@@ -114,11 +128,17 @@ def _compare(engine: str, what: str, got: Sequence[float], want: Sequence[float]
     return worst
 
 
-def check_agreement(adapters: Sequence[Adapter], config: Config) -> dict[str, float]:
+def check_agreement(adapters: Sequence[Adapter], config: Config,
+                    workloads: Sequence[str] = WORKLOADS) -> dict[str, float]:
     """Checks every adapter against the plain-float floor; returns each one's worst error."""
     from .adapters import FloorAdapter
 
     ref = FloorAdapter()
+    if "digits" in workloads:
+        n_check = config.check_digits_n
+        digits = (digits_params(config.param_seed), digits_data(n_check))
+        ref_digits = ref.digits_loss_and_grads(ref.digits_init(digits[0], *digits[1]), 0,
+                                               n_check)
     xs, ys = make_moons(config.samples, 0.1, config.data_seed)
     params = init_params(config.param_seed)
     ref_loss, ref_grads = ref.mlp_loss_and_grads(ref.mlp_init(params, xs, ys))
@@ -147,6 +167,13 @@ def check_agreement(adapters: Sequence[Adapter], config: Config) -> dict[str, fl
             what = f"the W3 {mode} sum (N={config.check_wide_n})"
             errs.append(_compare(ad.name, what, [got], [value]))
             errs.append(_compare(ad.name, what + " gradients", ga + gb, ga_ref + gb_ref))
+        if "digits" in workloads:
+            loss, grads = ad.digits_loss_and_grads(ad.digits_init(digits[0], *digits[1]), 0,
+                                                   n_check)
+            errs.append(_compare(ad.name, "the W6 loss of the first batch", [loss],
+                                 [ref_digits[0]]))
+            errs.append(_compare(ad.name, "the W6 gradients of the first batch", grads,
+                                 ref_digits[1]))
         worst[ad.name] = max(errs)
     return worst
 
@@ -180,7 +207,24 @@ def _cases(workloads: Sequence[str], config: Config) -> list[Case]:
         for mode in ("fold", "tree"):
             cases.append(Case("wide", f"W3 wide {mode} N={config.wide_n:,}", "s",
                               nodes=2 * config.wide_n, size=config.wide_n))
+    if "digits" in workloads:
+        cases.append(Case("digits", f"W6 digits epoch, {config.digits_samples:,} samples, "
+                          f"batch {config.digits_batch}", "s/epoch", size=config.digits_samples))
     return cases
+
+
+def _digits_batches(case: Case, engine: str, config: Config) -> int:
+    """W6 batches an engine runs (the slow engines run a part of the epoch)."""
+    whole = case.size // config.digits_batch
+    return min(whole, config.digits_batches_slow) if engine in SLOW_ENGINES else whole
+
+
+def _scale_for(case: Case, engine: str, config: Config) -> float:
+    """What one run's seconds are multiplied by to give the figure shown (1 but for a partial
+    W6 epoch, scaled up to the whole epoch)."""
+    if case.workload != "digits":
+        return 1.0
+    return (case.size // config.digits_batch) / _digits_batches(case, engine, config)
 
 
 def _skip_reason(case: Case, engine: str, config: Config) -> str | None:
@@ -211,6 +255,16 @@ def _prepare(case: Case, ad: Adapter, config: Config, data: dict[str, Any]) -> A
     if case.workload == "chain":
         n = case.size
         return lambda: ad.chain(CHAIN_X0, n)
+    if case.workload == "digits":
+        model = ad.digits_init(data["digits_params"], *data["digits"])
+        batches = _digits_batches(case, ad.name, config)
+        size = config.digits_batch
+
+        def run_digits() -> None:
+            for b in range(batches):
+                ad.digits_step(model, b * size, size, DIGITS_LR)
+
+        return run_digits
     mode = "fold" if " fold " in case.label else "tree"
     inputs = ad.wide_inputs(*data["wide"])
     return lambda: ad.wide(inputs, mode)
@@ -225,12 +279,15 @@ def run_benchmarks(adapters: Sequence[Adapter], workloads: Sequence[str],
     """Checks agreement, then runs the workloads; returns all figures as JSON-ready data."""
     say = _say if progress else (lambda message: None)
     say("checking that every engine computes the same numbers ...")
-    errors = check_agreement(adapters, config)
+    errors = check_agreement(adapters, config, workloads)
     say("  agreement: " + ", ".join(f"{k} {v:.1e}" for k, v in errors.items()))
 
     xs, ys = make_moons(config.samples, 0.1, config.data_seed)
     data: dict[str, Any] = {"xs": xs, "ys": ys, "params": init_params(config.param_seed),
             "wide": wide_factors(config.wide_n, config.wide_seed)}
+    if "digits" in workloads:
+        data["digits"] = digits_data(config.digits_samples)
+        data["digits_params"] = digits_params(config.param_seed)
     skipped: list[str] = []
     cases_out = []
     # Everything alive now (every engine's modules, torch's included, and the inputs) leaves the
@@ -261,7 +318,8 @@ def run_benchmarks(adapters: Sequence[Adapter], workloads: Sequence[str],
                         out.append(time_call(fn))
 
                     rss = peak_rss_growth(timed)
-                    slot["times"].append(seconds[0] / case.per_run)
+                    scale = _scale_for(case, ad.name, config)
+                    slot["times"].append(seconds[0] * scale / case.per_run)
                     slot["rss_mib"].append(rss)
                     say(f"  {ad.name:9s} run {rep + 1}: {seconds[0]:.4g} s")
             for name, slot in per_engine.items():
@@ -271,6 +329,11 @@ def run_benchmarks(adapters: Sequence[Adapter], workloads: Sequence[str],
                     slot["peak_rss_mib"] = median(rss_runs) if rss_runs else None
                     if case.nodes:
                         slot["us_per_node"] = slot["median"] / case.nodes * 1e6
+                if case.workload == "digits" and _scale_for(case, name, config) != 1.0:
+                    skipped.append(
+                        f"W6: {name} ran {_digits_batches(case, name, config)} of the "
+                        f"{case.size // config.digits_batch} batches of an epoch, its time "
+                        f"scaled up to the whole epoch (one of its epochs takes minutes)")
                 if name == "torch" and len(slot["times"]) == 1 and config.repeats > 1:
                     note = f"torch timed once on {case.label} (one run takes tens of seconds)"
                     skipped.append(note)
@@ -278,7 +341,8 @@ def run_benchmarks(adapters: Sequence[Adapter], workloads: Sequence[str],
     finally:
         gc.unfreeze()
     notes_gc = ("objects alive before the timed runs (the engines' modules, the inputs) are "
-                "frozen out of the cyclic collector (gc.freeze) for W1-W3, for every engine alike")
+                "frozen out of the cyclic collector (gc.freeze) for W1-W3 and W6, for every engine "
+                "alike")
 
     memory: dict[str, Any] = {}
     if "memory" in workloads:
@@ -381,9 +445,10 @@ def render_markdown(results: dict[str, Any]) -> str:
     lines = []
     if results["cases"]:
         lines += [
-            "Median time per run (W1: per training step). *vs micrograd* and *vs torch*: how many "
-            "times faster this engine is (higher is better); *x floor*: how many times slower than "
-            "plain floats (lower is better); peak RSS: how far the resident set grew during a run.",
+            "Median time per run (W1: per training step; W6: per epoch). *vs micrograd* and "
+            "*vs torch*: how many times faster this engine is (higher is better); *x floor*: how "
+            "many times slower than plain floats (lower is better); peak RSS: how far the "
+            "resident set grew during a run.",
             "",
             "| workload | engine | median | µs/node | vs micrograd | vs torch | x floor "
             "| peak RSS | runs |",
@@ -541,7 +606,8 @@ def results_document(results: dict[str, Any], command: str) -> str:
         engines,
         "",
         "Every engine was first checked against the plain-float reference (W1 loss and all "
-        "gradients at step 0, W2 output and dy/dx, W3 sums and all input gradients), worst "
+        "gradients at step 0, W2 output and dy/dx, W3 sums and all input gradients, W6 loss and "
+        "all gradients of a first batch), worst "
         "relative error: "
         + ", ".join(f"{k} {v:.1e}" for k, v in results["agreement_max_relative_error"].items())
         + ".",

@@ -13,6 +13,9 @@ starting point of the chain (W2/W4), the factors of the wide sum (W3).
 * W4 ``memory``: bytes per node of the W2 graph, and whether a dropped graph is freed by reference
   counting alone (cyclic collector off).
 * W5 ``steady``: many W1 steps; memory stays flat and the step time does not grow.
+* W6 ``digits``: one epoch of the 8x8 handwritten digits (``autograd.data.load_digits``, pixels
+  / 16): MLP 64-32-10 (relu hidden, linear output), mean cross-entropy (``logsumexp(z) - z[t]``)
+  over batches of 32 taken in order, plain SGD update after each. Seconds per epoch.
 
 >>> xs, ys = make_moons(4, noise=0.1, seed=0)
 >>> len(xs), sorted(set(ys))
@@ -36,12 +39,29 @@ import time
 import tracemalloc
 import weakref
 from collections.abc import Callable, Sequence
-from typing import TYPE_CHECKING, Any, TypeVar
-
-if TYPE_CHECKING:
-    from .adapters import Adapter
+from typing import Any, Protocol, TypeVar
 
 T = TypeVar("T")
+
+
+class Adapter(Protocol):
+    """What the measuring tools here need of an engine: the part of
+    :class:`benchmarks.adapters.Adapter` they call (declared here so that this module, which
+    the adapters import, does not import them back)."""
+
+    @property
+    def name(self) -> str: ...
+
+    def mlp_init(self, params: Sequence[float], xs: Sequence[Sequence[float]],
+                 ys: Sequence[float]) -> Any: ...
+
+    def mlp_step(self, model: Any, lr: float) -> float: ...
+
+    def chain_graph(self, x0: float, n: int) -> tuple[Any, Any]: ...
+
+    def graph_nodes(self, output: Any) -> list[Any] | None: ...
+
+    def count_nodes(self, output: Any, n: int) -> int: ...
 
 #: Layer widths of the W1 model: 2 inputs, two hidden layers of 16, one output.
 MLP_SIZES = (2, 16, 16, 1)
@@ -49,6 +69,11 @@ MLP_SIZES = (2, 16, 16, 1)
 LEARNING_RATE = 0.05
 #: Starting point of the W2 chain.
 CHAIN_X0 = 0.3
+#: Layer widths of the W6 model: 64 pixels, 32 hidden, 10 classes.
+DIGITS_SIZES = (64, 32, 10)
+#: Samples per W6 batch, and the learning rate of its SGD update.
+DIGITS_BATCH = 32
+DIGITS_LR = 0.1
 
 
 # ---------------------------------------------------------------------------------------------
@@ -94,6 +119,27 @@ def init_params(seed: int, sizes: Sequence[int] = MLP_SIZES) -> list[float]:
     for nin, nout in itertools.pairwise(sizes):
         for _ in range(nout):
             params.extend(rng.uniform(-1.0, 1.0) for _ in range(nin))
+            params.append(rng.uniform(-0.1, 0.1))
+    return params
+
+
+def digits_data(n_samples: int) -> tuple[list[list[float]], list[int]]:
+    """The first ``n_samples`` of the shipped handwritten digits, pixels scaled to [0, 1]."""
+    from autograd.data import load_digits
+
+    xs, ys = load_digits()
+    return [[v / 16.0 for v in x] for x in xs[:n_samples]], ys[:n_samples]
+
+
+def digits_params(seed: int, sizes: Sequence[int] = DIGITS_SIZES) -> list[float]:
+    """Initial W6 parameters, flat in the order of :func:`init_params`: weights uniform in
+    ``±sqrt(6 / fan_in)`` (He), biases uniform in [-0.1, 0.1]."""
+    rng = random.Random(seed)
+    params: list[float] = []
+    for nin, nout in itertools.pairwise(sizes):
+        a = math.sqrt(6.0 / nin)
+        for _ in range(nout):
+            params.extend(rng.uniform(-a, a) for _ in range(nin))
             params.append(rng.uniform(-0.1, 0.1))
     return params
 

@@ -23,7 +23,8 @@ def tiny_config() -> bench.Config:
     return bench.Config(samples=8, steps=1, repeats=2, chain_sizes=(20, 200), wide_n=64,
                         memory_n=100, steady_steps=6, steady_steps_slow=4,
                         micrograd_chain_max=20, torch_chain_once=200, check_chain_n=10,
-                        check_wide_n=16, quick=True)
+                        check_wide_n=16, digits_samples=8, digits_batch=4,
+                        digits_batches_slow=1, check_digits_n=2, quick=True)
 
 
 def engines() -> list[str]:
@@ -139,6 +140,10 @@ def test_run_in_process_writes_json_and_results(tmp_path, monkeypatch, capsys):
     assert labels[0].startswith("W1 mlp")
     assert any(label.startswith("W2 chain N=200") for label in labels)
     assert any("wide tree" in label for label in labels)
+    digits = next(c for c in data["cases"] if c["workload"] == "digits")
+    assert digits["label"] == "W6 digits epoch, 8 samples, batch 4"
+    if "micrograd" in data["engines"]:
+        assert "W6: micrograd ran 1 of the 2 batches" in " ".join(data["skipped"])
     for case in data["cases"]:
         for name, slot in case["results"].items():
             if slot["skipped"]:
@@ -151,7 +156,7 @@ def test_run_in_process_writes_json_and_results(tmp_path, monkeypatch, capsys):
         assert "skipped at N=200" in chain200["results"]["micrograd"]["skipped"]
     printed = capsys.readouterr().out
     assert "| workload | engine | median |" in printed
-    assert "W4" in printed and "W5" in printed
+    assert "W4" in printed and "W5" in printed and "W6 digits epoch" in printed
     text = md.read_text()
     assert text.startswith("# Benchmark results")
     assert "python -m benchmarks.run --quick" in text
@@ -162,3 +167,33 @@ def test_cli_rejects_bad_arguments(capsys):
         bench.main(["--engines", "nonesuch"])
     assert exc.value.code == 2
     assert bench.main(["--repeats", "0"]) == 2
+
+
+class WrongDigits(FloorAdapter):
+    """The floor with the cross-entropy gradient of the last bias off."""
+
+    name = "wrong-digits"
+
+    def digits_loss_and_grads(self, model, start, size):
+        loss, grads = super().digits_loss_and_grads(model, start, size)
+        grads[-1] *= 1 + 1e-6
+        return loss, grads
+
+
+def test_agreement_check_covers_the_digits_workload():
+    with pytest.raises(bench.AgreementError, match=r"W6 gradients of the first batch \(item "):
+        bench.check_agreement([WrongDigits()], tiny_config(), ["digits"])
+    bench.check_agreement([WrongDigits()], tiny_config(), ["mlp"])  # W6 not asked for
+
+
+def test_floor_digits_step_matches_its_gradients_and_learns():
+    from benchmarks.workloads import digits_data, digits_params
+
+    floor = FloorAdapter()
+    params = digits_params(seed=1)
+    model = floor.digits_init(params, *digits_data(16))
+    loss0, grads = floor.digits_loss_and_grads(model, 0, 16)
+    floor.digits_step(model, 0, 16, 0.5)
+    after = floor.mlp_params(model)
+    assert after == pytest.approx([p - 0.5 * g for p, g in zip(params, grads)], rel=1e-12)
+    assert floor.digits_loss_and_grads(model, 0, 16)[0] < loss0

@@ -11,6 +11,7 @@ from hypothesis import strategies as st
 import autograd
 from autograd import Value, explain
 from autograd.explain import count_paths
+from autograd.fmt import format_number
 
 
 def _close(a: float, b: float) -> bool:
@@ -58,12 +59,52 @@ def test_str_lists_paths_products_and_sum() -> None:
     text = str(explain(y, w))
     assert "2 paths" in text
     assert "path 1:" in text and "path 2:" in text
-    assert "w -> [* = 6]  via '*': local derivative 2" in text
+    assert "w -> #1  via '*': local derivative 2" in text
     assert "product: 2 * 1 = 2" in text
-    assert "sum: 2 + 1 = 3" in text
-    assert text.rstrip().endswith("d y / d w = 3")
+    assert text.rstrip().endswith("d y / d w = 2 + 1 = 3")
+    # path 2 has one step: its product is that step's local derivative, not said again
+    assert text.count("product:") == 1
     md = explain(y, w)._repr_markdown_()
     assert "| path |" in md and "**`d y / d w` = 3**" in md
+
+
+def test_one_path_says_nothing_twice() -> None:
+    x = Value(0.5, label="x")
+    y = (x * 2).tanh()
+    text = str(explain(y, x))
+    assert "one path from x to #2" in text
+    assert "path 1" not in text and "product:" not in text and "sum" not in text
+    local = 1 - math.tanh(1.0) ** 2
+    assert text.splitlines()[-1] == (f"d #2 / d x = 2 * {format_number(local)} = "
+                                     f"{format_number(2 * local)}")
+    lines = text.splitlines()
+    assert len(lines) == len(set(lines))
+    one_step = str(explain(x * 3, x)).splitlines()
+    assert one_step[-1] == "d #1 / d x = 3"
+    assert "via '* 3'" in one_step[1]
+
+
+def test_names_agree_with_drawing_and_trace() -> None:
+    from autograd import viz
+    from autograd.naming import node_names
+    from autograd.nn import MLP, mse_loss
+    from autograd.trace import trace_backward
+
+    model = MLP(2, [2, 1], activation="tanh", seed=0)
+    loss = mse_loss([model([0.5, -1.0])], [1.0])  # type: ignore[list-item]
+    w = model.layers[0].neurons[1].w[0]
+    e = explain(loss, w)
+    names = node_names(loss)
+    assert e.name(w) == names[w] == "layers.0.neurons.1.w.0"
+    assert e.name(loss) == names[loss] and names[loss].startswith("#")
+    text = viz.to_dot(loss)
+    t = trace_backward(loss)
+    for path in e.paths:
+        for step in path.steps:
+            for node in (step.source, step.to):
+                assert e.name(node) == t.name(node) == names[node]
+                assert "{ " + viz._record_field(names[node]) + " |" in text
+    assert "[" not in str(e)  # no ad-hoc descriptions such as [* = 1]
 
 
 def test_not_in_graph() -> None:
@@ -90,6 +131,10 @@ def test_exploding_paths_are_capped_and_counted_fast() -> None:
     assert e.n_paths == 2 ** 300
     assert len(e.paths) == 5 and e.left_out == 2 ** 300 - 5
     assert f"{2 ** 300 - 5} more paths not listed (max_paths=5)" in str(e)
+    assert "sum of the 5 listed:" in str(e)
+    one = str(explain(z, v, max_paths=1))
+    assert "sum of the" not in one and one.count("product:") == 1
+    assert one.splitlines()[-1].startswith(f"d #300 / d v over all {2 ** 300} paths = ")
     (expected,) = autograd.functional.backprop(z, [v])
     assert e.total == expected
 

@@ -106,6 +106,7 @@ def test_neuron_forward_matches_formula(activation):
         "gelu": 0.5 * z * (1 + math.erf(z / math.sqrt(2))),
         "silu": z / (1 + math.exp(-z)),
         "elu": z if z > 0 else math.expm1(z),
+        "softplus": math.log1p(math.exp(z)),
         "linear": z,
     }[activation]
     assert n(x).data == pytest.approx(expected, rel=1e-12)
@@ -116,9 +117,9 @@ def test_neuron_forward_matches_formula(activation):
 
 
 def test_unknown_activation_lists_valid_ones():
-    for make in (lambda: Neuron(2, activation="mish"), lambda: Layer(2, 2, activation="mish"),
-                 lambda: MLP(2, [2, 1], activation="mish")):
-        with pytest.raises(ValueError, match="mish") as info:
+    for make in (lambda: Neuron(2, activation="cube"), lambda: Layer(2, 2, activation="cube"),
+                 lambda: MLP(2, [2, 1], activation="cube")):
+        with pytest.raises(ValueError, match="cube") as info:
             make()
         for name in ACTIVATIONS:
             assert repr(name) in str(info.value)
@@ -366,3 +367,47 @@ def test_save_refuses_non_finite_parameters(tmp_path):
     with pytest.raises(ValueError, match=r"'w\.1' is nan"):
         n.save(tmp_path / "n.json")
     assert not (tmp_path / "n.json").exists()
+
+
+def test_activations_come_from_the_op_table():
+    from autograd import ops
+
+    table = {op.method for op in ops.OPS.values() if op.role == ops.ACTIVATION and op.method}
+    assert set(ACTIVATIONS) == table | {"linear"}
+    assert {"relu", "tanh", "sigmoid", "leaky_relu", "linear"} <= set(ACTIVATIONS)
+    for name in ACTIVATIONS:
+        out = Neuron(2, activation=name, seed=0)([0.5, -0.5])
+        assert out.op == ("w·x+b" if name == "linear" else ops.by_method(name).symbol)
+
+
+def test_he_scale_for_rectifiers_only():
+    # weights are uniform(-a, a) with a = sqrt(k / nin): k = 6 for relu-like, 3 otherwise
+    for name, k in [("relu", 6.0), ("leaky_relu", 6.0), ("tanh", 3.0), ("linear", 3.0)]:
+        n = Neuron(400, activation=name, seed=0)
+        bound = max(abs(w.data) for w in n.w)
+        assert math.sqrt(k / 400) * 0.95 < bound <= math.sqrt(k / 400)
+
+
+def test_parameters_are_labelled_with_their_state_dict_names():
+    model = MLP(2, [3, 1], seed=0)
+    assert [p.label for p in model.parameters()] == list(model.state_dict())
+    assert model.layers[1].neurons[0].w[2].label == "layers.1.neurons.0.w.2"
+    layer = Layer(2, 2, seed=0)
+    assert layer.neurons[1].b.label == "neurons.1.b"
+    assert Neuron(1, seed=0).w[0].label == "w.0"
+
+    class Pair(Module):
+        def __init__(self):
+            self.first = Neuron(1, seed=0)
+            self.scale = Value(2.0)
+            self.label_parameters()
+
+    assert [p.label for p in Pair().parameters()] == ["first.w.0", "first.b", "scale"]
+
+
+def test_losses_module_is_reexported_by_nn():
+    from autograd import losses, nn
+
+    for name in losses.__all__:
+        assert getattr(nn, name) is getattr(losses, name)
+        assert name in nn.__all__

@@ -14,7 +14,7 @@ from hypothesis import assume, given
 from hypothesis import strategies as st
 
 from autograd import Value, grad, hessian, ops, topological_order
-from autograd.testing import OP_DOMAINS, call_op, expressions, op_arguments
+from autograd.testing import OP_DOMAINS, call_op, expressions, interpret, op_arguments
 
 torch = pytest.importorskip("torch")
 F = torch.nn.functional
@@ -24,55 +24,24 @@ def _t(x: float) -> Any:
     return torch.tensor(x, dtype=torch.float64, requires_grad=True)
 
 
-# Each op of the table written with torch: differentiable inputs first, then the op's constants.
-TORCH: dict[str, Callable[..., Any]] = {
-    "add": lambda x, y: x + y,
-    "sub": lambda x, y: x - y,
-    "mul": lambda x, y: x * y,
-    "div": lambda x, y: x / y,
-    "pow": lambda x, y: torch.pow(x, y),
-    "add_const": lambda x, c: x + c,
-    "sub_const": lambda x, c: x - c,
-    "rsub_const": lambda x, c: c - x,
-    "mul_const": lambda x, c: x * c,
-    "div_const": lambda x, c: x / c,
-    "rdiv_const": lambda x, c: c / x,
-    "pow_const": lambda x, c: x ** c,
-    "rpow_const": lambda x, c: c ** x,
-    "leaky_relu": lambda x, c: F.leaky_relu(x, c),
-    "neg": lambda x: -x,
-    "abs": torch.abs,
-    "exp": torch.exp,
-    "log": torch.log,
-    "tanh": torch.tanh,
-    "sigmoid": torch.sigmoid,
-    "relu": torch.relu,
-    "sqrt": torch.sqrt,
-    "sin": torch.sin,
-    "cos": torch.cos,
-    "softplus": F.softplus,
-    "identity": lambda x: x * 1.0,
-    "sum": lambda *xs: torch.stack(xs).sum(),
-    "logsumexp": lambda *xs: torch.logsumexp(torch.stack(xs), 0),
-    "wsum": lambda *xs: _torch_wsum(xs),
-    "wsum_const": lambda *args: _torch_wsum_const(args[:-1], args[-1]),
-}
-
-
-def _torch_twin(op: ops.Op) -> Callable[..., Any]:
-    """The op's ``torch`` field resolved under ``torch`` (``"nn.functional.gelu"``)."""
-    if op.name == "floordiv":
-        # torch.floor_divide has no derivative; ours is 0, which adding 0 * (x + y) gives
+def _torch_op(op: ops.Op) -> Callable[..., Any]:
+    """``op`` written with torch, from its table entry: differentiable inputs first, then its
+    constants (before the input when the entry says the constant comes first)."""
+    if op.role == ops.WEIGHTED_SUM:  # no single torch function: sum_i w_i x_i + b, spelt out
+        if op.arity == ops.NARY_CONST:
+            return lambda *args: _torch_wsum_const(args[:-1], args[-1])
+        return lambda *xs: _torch_wsum(xs)
+    if op.name == "floordiv":  # torch.floor_divide has no derivative; ours is 0 (SPEC)
         return lambda x, y: torch.floor_divide(x.detach(), y.detach()) + 0.0 * (x + y)
-    found: Any = torch
+    assert op.torch, f"{op.name}: the table gives no torch name"
+    fn: Any = torch
     for part in op.torch.split("."):
-        found = getattr(found, part)
-    return found  # type: ignore[no-any-return]
-
-
-for _name, _op in ops.OPS.items():
-    if _name not in TORCH:
-        TORCH[_name] = _torch_twin(_op)
+        fn = getattr(fn, part)
+    if op.arity == ops.NARY:
+        return lambda *xs: fn(torch.stack(xs), 0)
+    if op.const_first:
+        return lambda x, c: fn(torch.tensor(c, dtype=torch.float64), x)
+    return fn  # type: ignore[no-any-return]
 
 
 def _torch_wsum(xs: tuple[Any, ...]) -> Any:
@@ -85,7 +54,8 @@ def _torch_wsum_const(ws: tuple[Any, ...], cs: tuple[float, ...]) -> Any:
 
 
 def test_every_op_has_a_torch_twin() -> None:
-    assert set(TORCH) == set(ops.OPS)
+    for op in ops.OPS.values():
+        assert callable(_torch_op(op)), op.name
 
 
 def _close(a: float, b: float) -> bool:
@@ -116,7 +86,7 @@ def test_op_matches_torch_to_second_order(name: str, data: st.DataObject) -> Non
 
     # torch
     ts = [_t(x) for x in inputs]
-    out = TORCH[name](*ts, *extra)
+    out = _torch_op(op)(*ts, *extra)
     assert _close(value, out.item()), (value, out.item())
     gs = torch.autograd.grad(out, ts, create_graph=True, allow_unused=True)
     for i in range(n):
@@ -132,31 +102,20 @@ def test_op_matches_torch_to_second_order(name: str, data: st.DataObject) -> Non
             assert _close(second[i][j], expected), ("d2", i, j, second[i][j], expected)
 
 
-def _torch_eval(tree: tuple[Any, ...], xs: list[Any]) -> Any:
-    kind = tree[0]
-    if kind == "var":
-        return xs[tree[1]]
-    if kind == "const":
-        return torch.tensor(tree[1], dtype=torch.float64)
-    if len(tree) == 2:
-        x = _torch_eval(tree[1], xs)
-        table: dict[str, Callable[[Any], Any]] = {
-            "neg": lambda v: -v, "exp": torch.exp, "tanh": torch.tanh, "sigmoid": torch.sigmoid,
-            "relu": torch.relu, "sin": torch.sin, "cos": torch.cos, "abs": torch.abs,
-            "softplus": F.softplus, "leaky_relu": lambda v: F.leaky_relu(v, 0.1),
-            "log": lambda v: torch.log(v * v + 0.5), "sqrt": lambda v: torch.sqrt(v * v + 0.5),
-        }
-        return table[kind](x)
-    a, b = _torch_eval(tree[1], xs), _torch_eval(tree[2], xs)
-    if kind == "add":
-        return a + b
-    if kind == "sub":
-        return a - b
-    if kind == "mul":
-        return a * b
-    if kind == "div":
-        return a / (b * b + 0.5)
-    return torch.pow(a * a + 0.5, b)
+class _TorchReader:
+    """Reads an expression tree (``autograd.testing.interpret``) as torch tensors."""
+
+    def __init__(self, ts: list[Any]) -> None:
+        self.ts = ts
+
+    def var(self, i: int) -> Any:
+        return self.ts[i]
+
+    def const(self, c: float) -> Any:
+        return torch.tensor(c, dtype=torch.float64)
+
+    def apply(self, op: ops.Op, xs: list[Any], c: float | None) -> Any:
+        return _torch_op(op)(*xs) if c is None else _torch_op(op)(*xs, c)
 
 
 @given(expressions())
@@ -168,7 +127,7 @@ def test_random_expressions_match_torch(case) -> None:  # type: ignore[no-untype
     assume(not any(node.op_name == "pow" and node.parents[1].data == 0.0
                    for node in topological_order(f(*args))))
     ts = [_t(a) for a in args]
-    out = _torch_eval(f.tree, ts)
+    out = interpret(f.tree, _TorchReader(ts))
     value = f(*args).data
     assert math.isclose(value, out.item(), rel_tol=1e-9, abs_tol=1e-12)
     gs = torch.autograd.grad(out, ts, create_graph=True, allow_unused=True)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import math
+import re
 
 import pytest
 from hypothesis import given
@@ -66,16 +67,48 @@ def test_str_and_markdown() -> None:
 def test_frames() -> None:
     y, leaves = _graph()
     t = trace_backward(y)
-    first = t.to_dot(0)
-    assert "step 1 of" in first and "penwidth=2.5" in first
+    start = t.to_dot(0)
+    assert f"before step 1 of {len(t)}" in start and "penwidth" not in start
+    first = t.to_dot(1)
+    assert f"step 1 of {len(t)}: y sent" in first and "penwidth=2.5" in first
     last = t.to_dot(len(t))
-    assert "backward pass done" in last and "penwidth" not in last
+    assert f"step {len(t)} of {len(t)}" in last
     assert t.grads_before(0) == {y: 1.0}
     for leaf in leaves:
         assert t.grads_before(len(t))[leaf] == t.grads[leaf]
         assert leaf.grad == 0.0
     with pytest.raises(IndexError):
         t.grads_before(len(t) + 1)
+    with pytest.raises(IndexError, match="steps 1 to"):
+        t.to_dot(len(t) + 1)
+
+
+def test_steps_count_from_one_in_table_titles_and_frames() -> None:
+    y, _ = _graph()
+    t = trace_backward(y)
+    rows = t.rows()
+    for k in range(1, len(t) + 1):
+        step = t.steps[k - 1]
+        assert step.number == k and rows[k - 1][0] == str(k)
+        assert rows[k - 1][1] == t.name(step.node)
+        text = t.to_dot(k)
+        assert f"step {k} of {len(t)}: {t.name(step.node)} sent" in text
+        # the red node of frame k is the node of row k, shown under its name
+        red = re.search(r'^\s+(v\d+) \[shape=record, label="\{ ([^|]*) \|[^\n]*penwidth', text,
+                        re.M)
+        assert red is not None and red.group(2).strip() == t.name(step.node)
+        # frame k shows the gradients once step k is done: the parents have received
+        for c in step.contributions:
+            assert t.grads_before(k)[c.parent] != 0.0 or c.amount == 0.0
+
+
+def test_mlp_rows_name_parameters_by_state_dict() -> None:
+    model = MLP(2, [2, 1], activation="tanh", seed=0)
+    loss = mse_loss([model([0.5, -1.0])], [1.0])  # type: ignore[list-item]
+    text = str(trace_backward(loss))
+    for name in model.state_dict():
+        assert f"{name}: " in text
+    assert "gradients of the leaves: layers.0.neurons.0.b = " in text
 
 
 def test_apply_matches_backward() -> None:

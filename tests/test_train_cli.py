@@ -110,3 +110,40 @@ def test_plot_without_matplotlib(tmp_path):
     assert result.returncode == 1
     assert result.stderr.count("\n") == 1
     assert 'pip install "scalar-autograd[plot]"' in result.stderr
+
+
+def test_train_digits_small_run_prints_a_confusion_matrix(tmp_path):
+    result = run("train", "--dataset", "digits", "--samples", "400", "--epochs", "4",
+                 "--seed", "1", "--plot", "digits.png", cwd=tmp_path)
+    assert result.returncode == 0, result.stderr
+    out = result.stdout
+    assert "data: digits, 400 samples" in out and "100 test" in out
+    assert "MLP(64, [32, 10]" in out and "cross_entropy" in out
+    assert "lr 0.01 -> 0.0005" in out and "36 steps (4 epochs), batches of 32" in out
+    assert _percent(out, "test") >= 80.0
+    lines = out.splitlines()
+    top = lines.index("confusion matrix (test; rows: true class, columns: predicted)")
+    table = lines[top + 1:top + 12]
+    assert table[0].split() == ["true\\pred", *[str(i) for i in range(10)], "acc"]
+    counts = [[0 if v == "." else int(v) for v in row.split()[1:11]] for row in table[1:]]
+    correct = sum(counts[i][i] for i in range(10))
+    assert sum(map(sum, counts)) == 100 and correct == round(_percent(out, "test"))
+    assert (tmp_path / "digits.png").read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
+
+
+@pytest.mark.parametrize("args,message", [
+    (["--steps", "5", "--epochs", "2"], "not both"),
+    (["--dataset", "digits", "--samples", "2000"], "1,797"),
+    (["--dataset", "digits", "--loss", "hinge"], "digits has 10"),
+])
+def test_digits_usage_errors(tmp_path, args, message):
+    result = run("train", *args, cwd=tmp_path)
+    assert result.returncode == 2 and message in result.stderr
+    assert "Traceback" not in result.stderr
+
+
+def test_epochs_set_the_steps_for_toy_datasets_too(tmp_path):
+    result = run("train", "--samples", "40", "--batch-size", "10", "--epochs", "2",
+                 "--test-size", "0.25", cwd=tmp_path)
+    assert result.returncode == 0, result.stderr
+    assert "6 steps (2 epochs), batches of 10" in result.stdout

@@ -1,6 +1,8 @@
 """Tests for autograd.training: the loop reaches high accuracy on moons, circles and xor."""
 # mypy: disallow-untyped-defs=False, disallow-incomplete-defs=False, disallow-untyped-calls=False
 
+import math
+
 import pytest
 
 from autograd import Value
@@ -87,3 +89,49 @@ def test_predict_and_validation():
         evaluate(MLP(2, [1], seed=0), [[0.0, 0.0]], [2])
     with pytest.raises(ValueError, match="batch_size"):
         fit(model, [[0.0, 0.0]], [0], opt, 1, batch_size=-1)
+
+
+def test_confusion_matrix_and_per_class_accuracy():
+    from autograd.training import confusion_matrix, format_confusion_matrix, per_class_accuracy
+
+    matrix = confusion_matrix([0, 1, 1, 2, 2, 2], [0, 1, 2, 2, 2, 0])
+    assert matrix == [[1, 0, 0], [0, 1, 1], [1, 0, 2]]
+    assert per_class_accuracy(matrix) == [1.0, 0.5, pytest.approx(2 / 3)]
+    assert confusion_matrix([0], [0], n_classes=3) == [[1, 0, 0], [0, 0, 0], [0, 0, 0]]
+    assert math.isnan(per_class_accuracy([[0, 0], [1, 1]])[0])
+    text = format_confusion_matrix([[0, 0], [1, 1]], labels=["no", "yes"])
+    assert text.splitlines()[1].split() == ["no", ".", ".", "-"]
+    assert text.splitlines()[2].split() == ["yes", "1", "1", "50%"]
+    with pytest.raises(ValueError, match="must match"):
+        confusion_matrix([0, 1], [0])
+    with pytest.raises(ValueError, match="n_classes=2"):
+        confusion_matrix([0, 2], [0, 1], n_classes=2)
+    with pytest.raises(ValueError, match="integers >= 0"):
+        confusion_matrix([0, -1], [0, 1])
+    with pytest.raises(ValueError, match="labels"):
+        format_confusion_matrix([[1]], labels=["a", "b"])
+
+
+def test_misclassified_lists_the_wrong_ones():
+    from autograd.training import misclassified
+
+    model = MLP(2, [3], activation="linear", seed=0)
+    X = [[1.0, 0.0], [0.0, 1.0], [-1.0, -1.0]]
+    predicted = predict(model, X)
+    y = [predicted[0], (predicted[1] + 1) % 3, predicted[2]]
+    assert misclassified(model, X, y) == [(1, predicted[1], y[1])]
+
+
+def test_digits_recipe_learns():
+    from autograd import digits
+
+    X, y = digits.load_scaled(500)
+    X_train, X_test, y_train, y_test = train_test_split(X, y, test_size=0.2, seed=0)
+    model = MLP(64, [16, 10], seed=0)
+    curve = digits.EpochCurve(model, X_test, y_test, steps_per_epoch=len(y_train) // 32)
+    steps = digits.steps_for_epochs(3, len(y_train), 32)
+    fit(model, X_train, y_train, Adam(model.parameters(), lr=0.01), steps, loss="cross_entropy",
+        batch_size=32, seed=0, callback=curve)
+    assert len(curve.train_loss) == len(curve.test_accuracy) == 3
+    assert curve.train_loss[-1] < curve.train_loss[0]
+    assert curve.test_accuracy[-1] >= 0.8

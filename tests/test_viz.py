@@ -234,7 +234,10 @@ def test_render_dot_file_needs_no_program(tmp_path: Path, monkeypatch: pytest.Mo
     with pytest.raises(viz.GraphvizNotFoundError, match="apt-get install graphviz"):
         viz.render(y, tmp_path / "g.svg")
     assert not (tmp_path / "g.svg").exists()
-    assert isinstance(viz.GraphvizNotFoundError("x"), RuntimeError)
+    # code that guards rendering with ``except RuntimeError`` catches it, and learns the way out
+    with pytest.raises(RuntimeError, match=r"write DOT text instead \(a \.dot file or to_dot"):
+        viz.render(y, tmp_path / "g.png")
+    assert not (tmp_path / "g.png").exists()
 
 
 def test_render_refuses_unknown_extension(tmp_path: Path) -> None:
@@ -249,3 +252,77 @@ def test_format_number() -> None:
     assert viz.format_number(float("inf")) == "inf"
     assert viz.format_number(float("nan")) == "nan"
     assert viz.format_number(-0.0) == "0"
+
+
+def test_value_boxes_show_node_names() -> None:
+    from autograd.naming import node_names
+
+    y, _ = _build()
+    text = viz.to_dot(y)
+    names = node_names(y)
+    for i, v in enumerate(topological_order(y)):
+        first_field = _node_label(text, f"v{i}")[2:].split(" | ")[0]
+        assert first_field == names[v]
+    assert sorted(n for n in names.values() if n.startswith("#")) == ["#1", "#2", "#3", "#4"]
+
+
+def test_collapse_arrow_carries_the_partial_derivative() -> None:
+    # x2 depends on x1 and both feed the neuron: the arrow from x1 carries d out / d x1 with x2
+    # held fixed (w0), because the path through x2 has arrows of its own in the drawing
+    class Hand:
+        activation = "linear"
+
+        def __init__(self) -> None:
+            self.w = [Value(0.3), Value(-0.2)]
+            self.b = Value(0.1)
+
+        def parameters(self) -> list[Value]:
+            return [*self.w, self.b]
+
+    n = Hand()
+    x1 = Value(1.5, label="x1")
+    x2 = x1 * 2.0
+    x2.label = "x2"
+    out = dot(n.w, [x1, x2], n.b) * 1.0
+    text = viz.to_dot(out, collapse="neuron", module=n)
+    edges = _edges(text)
+    into_box = {src: lab for src, dst, lab in edges if dst.startswith("g")}
+    x1_unit = next(u for u in into_box if "x1" in _node_label(text, u))
+    x2_unit = next(u for u in into_box if "x2" in _node_label(text, u))
+    assert into_box[x1_unit] == "0.3" and into_box[x2_unit] == "-0.2"
+
+
+def test_collapse_reads_roles_from_the_op_table() -> None:
+    # a hand-made neuron gathered with sum() and activated by softplus, an ACTIVATION op
+    from autograd import sum as vsum
+
+    class Hand:
+        activation = "softplus"
+
+        def __init__(self) -> None:
+            self.w = [Value(0.3), Value(-0.2)]
+            self.b = Value(0.1)
+
+        def parameters(self) -> list[Value]:
+            return [*self.w, self.b]
+
+    n = Hand()
+    out = vsum([n.w[0] * 1.0, n.w[1] * 2.0, n.b]).softplus() - 1.0
+    text = viz.to_dot(out, collapse="neuron", module=n)
+    assert text.count("shape=record") == 2 and "softplus" in text and "3 params" in text
+    # a non-activation op on top (sin) stays outside the box
+    out2 = vsum([n.w[0] * 1.0, n.w[1] * 2.0, n.b]).sin()
+    assert viz.to_dot(out2, collapse="neuron", module=n).count("shape=record") == 2
+    assert 'label="sin"' in viz.to_dot(out2, collapse="neuron", module=n)
+
+
+def test_collapse_many_uses_numbered() -> None:
+    model = MLP(2, [2, 1], activation="relu", seed=0)
+    scores = [model([0.1 * i, -0.2 * i]) for i in range(5)]
+    loss = hinge_loss(scores, [1, -1, 1, -1, 1])  # type: ignore[arg-type]
+    text = viz.to_dot(loss, collapse="neuron", module=model, max_nodes=None)
+    for k in range(1, 6):
+        assert text.count(f"neuron 1.2 #{k} |") == 1
+    assert "neuron 1.2 #6" not in text
+    layer_text = viz.to_dot(loss, collapse="layer", module=model, max_nodes=None)
+    assert layer_text.count("layer 2 #") == 5

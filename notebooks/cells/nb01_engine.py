@@ -51,7 +51,8 @@ a.grad, b.grad
     md("""
 ## The drawing
 
-Each value is a box (label, data, grad); each operation is an oval; **every arrow into an operation
+Each value is a box (name, data, grad): the name is its label, or an id such as `#1` for a value
+without one, the names `explain` and `trace_backward` use too. Each operation is an oval; **every arrow into an operation
 carries the local derivative** of that operation's output with respect to the value on the arrow.
 The gradient of any box is the sum, over its outgoing arrows, of *arrow number × grad of the box the
 operation made*.
@@ -112,7 +113,11 @@ arrived (*upstream*), and what it sends to each parent (*local derivative × ups
 t = trace_backward(o)
 print(t)
 """),
-    md("Any step can be drawn: the node in red is about to send its gradient down the red arrows."),
+    md("""
+Any step can be drawn: `t.draw(k)` is row `k` of the table. The node in red has just sent its
+gradient down the red arrows; the boxes show the gradients gathered so far (`t.draw(0)` is the
+start).
+"""),
     code("""
 t.draw(3)
 """),
@@ -129,5 +134,29 @@ f = lambda x, y: (x * y).tanh() + x ** 3
 print(grad(f)(1.0, 2.0), grad(f, argnums=(0, 1))(1.0, 2.0))
 print(grad(grad(f))(1.0, 2.0))
 print(hessian(f)(1.0, 2.0))
+"""),
+    md("""
+## Watch it: the backprop player
+
+A recorded trace shows as a player: the forward pass first, one value per step, then the
+backward pass, one node per step. At each backward step the lit node (red) has its upstream
+gradient, each arrow into its op shows *local derivative × upstream = contribution*, the parents
+that receive are green, and every box shows its running `.grad`. Click the player, then use
+← and →, space to play, or the buttons and the slider. (Where scripts do not run, as on
+GitHub, it shows its last step as a still drawing.)
+"""),
+    code("""
+t
+"""),
+    md("""
+The same player as a page of its own, with no network needed to open it:
+`autograd.viz.to_html(o)` returns the HTML (it leaves every `.grad` as it was), and from the
+command line `python -m autograd graph "tanh(x1*w1 + x2*w2 + b)" x1=2 x2=0 w1=-3 w2=1 b=6.88
+-o page.html` writes it; `page.html#step=12` opens it at step 12.
+"""),
+    code("""
+from autograd.viz import to_html
+page = to_html(o)
+print(f"{len(page):,} characters, starting {page[:15]!r}")
 """),
 ]

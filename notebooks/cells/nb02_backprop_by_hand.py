@@ -26,7 +26,7 @@ x1, x2, y = 0.5, -1.0, 1.0
 w1, w2, b1 = 0.8, 0.3, 0.1
 v, c = -1.2, 0.2
 
-def sigmoid(t):
+def sigmoid(t: float) -> float:
     return 1 / (1 + math.exp(-t))
 
 z1 = w1 * x1 + w2 * x2 + b1
@@ -95,9 +95,34 @@ assert math.isclose(loss.data, L, rel_tol=1e-12)
     code("""
 draw_dot(loss)
 """),
-    md("`explain` shows $\\partial L/\\partial w_1$ as the product of the local derivatives along its path:"),
+    md("""
+`explain` writes $\\partial L/\\partial w_1$ as a sum over paths of the product of the local
+derivatives along each one. Nodes without a label go by the ids the drawing above shows in their
+boxes (`#1`, `#2`, ...).
+"""),
     code("""
-print(explain(loss, P["w1"]))
+e = explain(loss, P["w1"])
+print(e)
+"""),
+    md("""
+**Two paths, where the hand derivation had one.** The engine computes the loss from the logit as
+$\\mathrm{softplus}(z_2) - y\\,z_2$, so $z_2$ is used twice: once by `softplus` (local derivative
+$\\sigma(z_2) = \\hat y$) and once by `* 1` and then `-` (local derivatives $y$ and $-1$). The
+two paths share every step from $w_1$ up to $z_2$ and part only after it. Adding the two tails
+gives $\\hat y - y$: the single factor $\\partial L/\\partial z_2$ that the hand derivation found
+because it simplified the formula first. Along a path the local derivatives multiply; across
+paths they add.
+"""),
+    code("""
+tails = []
+for k, path in enumerate(e.paths, start=1):
+    start = next(i for i, s in enumerate(path.steps) if s.source is Z2)
+    tail = math.prod(s.local for s in path.steps[start:])
+    tails.append(tail)
+    factors = " * ".join(f"{s.local:.4g}" for s in path.steps[start:])
+    print(f"path {k}, from z2 to L: {factors} = {tail:+.4f}")
+print(f"sum of the two: {sum(tails):+.4f};  y_hat - y = {y_hat - y:+.4f}")
+assert math.isclose(sum(tails), y_hat - y, rel_tol=1e-12)
 """),
     md("""
 ## One gradient-descent step
@@ -109,7 +134,7 @@ The loss falls.
 lr = 0.5
 new = {name: p.data - lr * p.grad for name, p in P.items()}
 
-def loss_at(p):
+def loss_at(p: dict[str, float]) -> float:
     h_ = sigmoid(p["w1"] * x1 + p["w2"] * x2 + p["b1"])
     y_hat_ = sigmoid(p["v"] * h_ + p["c"])
     return -(y * math.log(y_hat_) + (1 - y) * math.log(1 - y_hat_))
@@ -150,10 +175,10 @@ assert math.isclose(w_first.grad, sum(per_sample) / len(per_sample), rel_tol=1e-
     code("""
 import matplotlib.pyplot as plt
 
-def full_loss(m):
+def full_loss(m: MLP) -> float:
     return binary_cross_entropy([m(xi) for xi in X], Y).data
 
-def train(batch_size, epochs=40, lr=1.0):
+def train(batch_size: int, epochs: int = 40, lr: float = 1.0) -> list[float]:
     m = MLP(2, [1, 1], activation="sigmoid", seed=1)
     opt = SGD(m.parameters(), lr=lr)
     curve = [full_loss(m)]
@@ -183,7 +208,7 @@ so the gradient reaching the input shrinks geometrically with depth. A relu's lo
 is 1 where it is active, so the gradient survives. (Weights 1, biases 0.5, input 0.5.)
 """),
     code("""
-def input_grad(depth, activation):
+def input_grad(depth: int, activation: str) -> float:
     x = Value(0.5, label="x")
     h = x
     for _ in range(depth):
@@ -194,8 +219,8 @@ def input_grad(depth, activation):
 depths = list(range(1, 31))
 curves = {act: [input_grad(d, act) for d in depths] for act in ("sigmoid", "tanh", "relu")}
 plt.figure(figsize=(6, 3.5))
-for act, g in curves.items():
-    plt.semilogy(depths, g, marker=".", label=act)
+for act, grads in curves.items():
+    plt.semilogy(depths, grads, marker=".", label=act)
 plt.xlabel("depth (layers)"); plt.ylabel("|dL/dx| (log scale)"); plt.legend(); plt.tight_layout()
 plt.show()
 print(f"depth 30: sigmoid {curves['sigmoid'][-1]:.2e}, relu {curves['relu'][-1]:.2e}")

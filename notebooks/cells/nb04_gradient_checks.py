@@ -17,7 +17,7 @@ $\\big(f(x+\\epsilon) - f(x-\\epsilon)\\big)/2\\epsilon$. `gradcheck` does this 
 import math
 from autograd import Value, gradcheck, GradcheckError, grad
 
-def f(x, y):
+def f(x: Value, y: Value) -> Value:
     return (x * y).tanh() + (x * x + 1).log() * y
 
 print(gradcheck(f, 0.3, -1.2))
@@ -35,7 +35,7 @@ from hypothesis import strategies as st
 
 @settings(max_examples=200, deadline=None, database=None)
 @given(st.floats(-3, 3), st.floats(-3, 3))
-def check_f(x, y):
+def check_f(x: float, y: float) -> None:
     assert gradcheck(f, x, y)
 
 check_f()
@@ -46,11 +46,11 @@ print("200 random points: every derivative agrees with finite differences")
 to test the engine itself the same way:
 """),
     code("""
-from autograd.testing import expressions
+from autograd.testing import Expression, expressions
 
 @settings(max_examples=100, deadline=None, database=None)
 @given(expressions())
-def check_engine(case):
+def check_engine(case: tuple[Expression, tuple[float, ...]]) -> None:
     fn, args = case
     assert gradcheck(fn, *args)
 
@@ -71,7 +71,7 @@ from autograd.ops import UNARY, Op
 bad_tanh = Op("bad_tanh", "tanh?", UNARY, math.tanh, lambda x, out: (1.0 - out,),
               maths="WRONG: d/dx = 1 - out")
 
-def g(x, y):
+def g(x: Value, y: Value) -> Value:
     return apply_op(bad_tanh, x * y) + y
 
 try:
@@ -83,7 +83,7 @@ except GradcheckError as err:
     code("""
 @settings(max_examples=200, deadline=None, database=None)
 @given(st.floats(-2, 2), st.floats(-2, 2))
-def check_g(x, y):
+def check_g(x: float, y: float) -> None:
     assert gradcheck(g, x, y)
 
 try:

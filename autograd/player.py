@@ -1,0 +1,340 @@
+"""The backprop player: one self-contained HTML page that plays the forward pass, then the backward.
+
+:func:`page` turns a recorded backward pass (:func:`autograd.trace.trace_backward`) into a page;
+``autograd.viz.to_html(root)`` and ``BackwardTrace.to_html()`` call it, and a trace shows as the
+player inline in Jupyter (``_repr_html_``, which uses :func:`fragment`).
+
+What the page shows, counted as one sequence of steps ("step N of M"):
+
+* the forward pass, one value per step, parents before the nodes that use them: the new value
+  appears in its box (values not computed yet are faint);
+* the backward pass, one node per step in the order ``backward()`` visits them: the node is lit
+  with its upstream gradient ``dL/dnode``, each edge into its op shows
+  ``local derivative × upstream = contribution``, the parents that receive are green, a table
+  lists what each receives, and every box shows its running ``.grad``.
+
+The page needs no network: the drawing is inline SVG made by the Graphviz ``dot`` program, the
+script and style are inline, the fonts are the system's, and a Content-Security-Policy forbids
+any request. Every number on it is formatted here, in Python, with the drawing's number format;
+the script only picks which to show. Controls: buttons, a slider, the arrow keys (space plays and
+pauses, Home and End jump), and ``#step=N`` in the address opens the page at step N.
+
+>>> from autograd import Value
+>>> from autograd.trace import trace_backward
+>>> a, b = Value(2.0, label="a"), Value(-3.0, label="b")
+>>> c = a * b
+>>> c.label = "c"
+>>> d = player_data(trace_backward(c))
+>>> sorted(n["name"] for n in d["nodes"]), d["nodes"][0]["x"], len(d["steps"])
+(['a', 'b', 'c'], 'c = a * b = -6', 1)
+>>> names = [n["name"] for n in d["nodes"]]
+>>> {names[p]: (local, sent, before, after) for p, local, sent, before, after in d["steps"][0]["s"]}
+{'a': ('-3', '-3', '0', '-3'), 'b': ('2', '2', '0', '2')}
+
+(``a`` receives local derivative -3 times upstream 1, and its ``.grad`` goes from 0 to -3.)
+"""
+
+from __future__ import annotations
+
+import html
+import json
+import os
+import re
+import subprocess
+import tempfile
+from importlib import resources
+from typing import TYPE_CHECKING, Any
+
+from . import ops
+from .engine import Value
+
+if TYPE_CHECKING:
+    from .trace import BackwardTrace
+
+__all__ = ["page", "fragment", "player_data", "save", "MAX_NODES", "TooManyNodesError"]
+
+#: The player stays smooth up to this many values (each also has an op node and edges); a bigger
+#: graph is refused with a message rather than drawn slowly.
+MAX_NODES = 500
+#: Milliseconds between steps while playing.
+INTERVAL_MS = 700
+
+#: Past this many values the layout trades a few edge crossings for speed (see :func:`_dot`).
+_BIG = 150
+
+_INFIX = frozenset({"+", "-", "*", "/", "**", "%", "//"})
+_DASH = "\u2013"
+
+
+class TooManyNodesError(ValueError):
+    """The graph has more values than the player's cap (``max_nodes``)."""
+
+
+def _format(x: float) -> str:
+    """Numbers as the drawing writes them (one place, so the player and the drawing agree)."""
+    from .viz import format_number
+
+    return format_number(x)
+
+
+def _op_text(node: Value) -> str:
+    from .viz import op_text
+
+    return op_text(node).splitlines()[0] if node.parents else ""
+
+
+def _maths(node: Value) -> str:
+    op = ops.OPS.get(node.op_name)
+    return op.maths if op is not None else ""
+
+
+def _formula(node: Value, names: list[str]) -> str:
+    """``c = a * b``, ``o = tanh(n)``, ``y = x ** 2``: how a node was computed, by name."""
+    if len(names) > 4:
+        names = [*names[:3], f"… {len(names) - 3} more"]
+    symbol = node.op
+    if symbol in _INFIX and len(names) == 2:
+        return f"{names[0]} {symbol} {names[1]}"
+    text = _op_text(node)
+    if symbol in _INFIX and len(names) == 1:  # an op with a constant: "* 3", or "2 -" first
+        return f"{text} {names[0]}" if text.endswith(symbol) else f"{names[0]} {text}"
+    c = node.constant
+    extra = [_format(float(c))] if isinstance(c, (int, float)) else []
+    return f"{symbol}({', '.join([*names, *extra])})"
+
+
+def player_data(trace: BackwardTrace) -> dict[str, Any]:
+    """Everything the page shows, as JSON-ready data; every number already a string.
+
+    ``nodes[i]`` is ``trace.order[i]`` (the output first): its name, data, op, parents (indices)
+    and forward formula. ``forward`` lists node indices parents-first. ``steps[s]`` is backward
+    step ``s + 1``: the node ``n``, its upstream gradient ``u`` and, per parent in order,
+    ``[parent, local, contribution, parent's .grad before, after]``.
+    """
+    order = trace.order
+    index = {v: i for i, v in enumerate(order)}
+    names = [trace.name(v) for v in order]
+    nodes = []
+    for i, v in enumerate(order):
+        parents = [index[p] for p in v.parents]
+        if v.parents:
+            formula = f"{names[i]} = {_formula(v, [names[p] for p in parents])}"
+            formula += f" = {_format(v.data)}"
+        else:
+            formula = f"{names[i]} is an input: {_format(v.data)}"
+        nodes.append({"name": names[i], "d": _format(v.data), "p": parents,
+                      "op": _op_text(v) or "input", "x": formula})
+    # The running gradients, summed in the trace's order, so the last ones are trace.grads.
+    running = [0.0] * len(order)
+    running[index[trace.root]] = trace.seed
+    steps = []
+    for step in trace.steps:
+        sends = []
+        for c in step.contributions:
+            p = index[c.parent]
+            before = running[p]
+            running[p] = before + c.amount
+            sends.append([p, _format(c.local), _format(c.amount), _format(before),
+                          _format(running[p])])
+        steps.append({"n": index[step.node], "u": _format(step.upstream), "s": sends})
+    return {"nodes": nodes, "forward": list(range(len(order) - 1, -1, -1)), "steps": steps,
+            "root": index[trace.root], "seed": _format(trace.seed), "interval": INTERVAL_MS}
+
+
+# ---------------------------------------------------------------------------------------------
+# The drawing
+# ---------------------------------------------------------------------------------------------
+
+
+def _quote(text: str) -> str:
+    return '"' + text.replace("\\", "\\\\").replace('"', '\\"').replace("\n", "\\n") + '"'
+
+
+def _field(text: str) -> str:
+    """One field of a record label, its special characters escaped."""
+    out = text.replace("\\", "\\\\")
+    for ch in '{}|<>"':
+        out = out.replace(ch, "\\" + ch)
+    return out.replace("\n", "\\n")
+
+
+def _dot(trace: BackwardTrace, data: dict[str, Any], rankdir: str) -> str:
+    """DOT with an id on every box (``v{i}``), op (``o{i}``) and edge (``e{i}_{j}``, ``f{i}``).
+
+    Each box is wide enough for the longest text it will show during the play, and shows the
+    final state (all values, final gradients): what a reader sees where scripts do not run.
+    """
+    nodes = data["nodes"]
+    longest = [max(len("grad " + _DASH), len("grad " + data["seed"])) for _ in nodes]
+    for step in data["steps"]:
+        for p, _local, _amount, before, after in step["s"]:
+            longest[p] = max(longest[p], 5 + len(before), 5 + len(after))
+    final = [_format(trace.grads.get(v, 0.0)) for v in trace.order]
+    # Edges first, boxes filled white on top of them: an edge never runs across a number.
+    lines = ["digraph player {", f"  rankdir={rankdir};", '  bgcolor="transparent";',
+             "  outputorder=edgesfirst;",
+             '  node [fontname="Helvetica", fontsize=11, style=filled, fillcolor=white];',
+             '  edge [fontname="Helvetica", fontsize=10, arrowsize=0.7];']
+    if len(nodes) > _BIG:
+        # Fewer crossing-reduction passes and straight edges: an MLP's 500 values lay out in
+        # seconds instead of a minute, with a few more crossings.
+        lines.append("  mclimit=0.1; nslimit=2; nslimit1=2; splines=line;")
+    edges = []
+    # Vertical fields: a record's fields stack across the rank direction, braces flip them.
+    wrap = ("", "") if rankdir in ("LR", "RL") else ("{ ", " }")
+    for i in range(len(nodes) - 1, -1, -1):
+        n = nodes[i]
+        fields = [n["name"], f"data {n['d']}", f"grad {final[i]}"]
+        chars = max(len(fields[0]), len(fields[1]), longest[i])
+        width = max(0.75, (chars * 6.4 + 16) / 72)
+        label = " | ".join(_field(f) for f in fields)
+        lines.append(f'  v{i} [id="v{i}", shape=record, width={width:.2f}, '
+                     f'label="{wrap[0]}{label}{wrap[1]}"];')
+        if not n["p"]:
+            continue
+        maths = _maths(trace.order[i])
+        tooltip = f", tooltip={_quote(maths)}" if maths else ""
+        lines.append(f'  o{i} [id="o{i}", shape=ellipse, label={_quote(n["op"])}{tooltip}];')
+        for j, (p, local) in enumerate(zip(n["p"], trace.order[i].local_grads)):
+            edges.append(f'  v{p} -> o{i} [id="e{i}_{j}", label={_quote(_format(local))}];')
+        edges.append(f'  o{i} -> v{i} [id="f{i}"];')
+    lines.extend(edges)
+    lines.append("}")
+    return "\n".join(lines)
+
+
+_STRIP = re.compile(r"<!--.*?-->\s*|<title>.*?</title>\s*", re.S)
+
+
+def _svg(dot_source: str) -> str:
+    """The drawing as inline SVG: no XML prolog, comments or hover titles of internal ids."""
+    from .viz import run_dot
+
+    try:
+        text = run_dot(dot_source, "svg").decode("utf-8")
+    except subprocess.TimeoutExpired:
+        raise RuntimeError(
+            f"Graphviz took more than two minutes to lay out the player's drawing "
+            f"({dot_source.count(' shape=record')} values); inputs used at many depths of a "
+            "deep graph make long edges that are slow to lay out. Play a smaller part of the "
+            "graph (call to_html on an inner node)"
+        ) from None
+    text = text[text.index("<svg"):]
+    return _STRIP.sub("", text).strip()
+
+
+# ---------------------------------------------------------------------------------------------
+# The page
+# ---------------------------------------------------------------------------------------------
+
+
+def _asset(name: str) -> str:
+    return resources.files("autograd").joinpath(name).read_text(encoding="utf-8")
+
+
+def _json_for_script(data: dict[str, Any]) -> str:
+    """JSON that cannot end its <script> block early, whatever the labels say."""
+    text = json.dumps(data, ensure_ascii=False, separators=(",", ":"))
+    return text.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026")
+
+
+def _check_size(trace: BackwardTrace, max_nodes: int) -> None:
+    n = len(trace.order)
+    if n > max_nodes:
+        raise TooManyNodesError(
+            f"the player draws at most {max_nodes} values and stays smooth up to "
+            f"{MAX_NODES}; this graph has {n}. Play a smaller part of it (call to_html on an "
+            f"inner node), draw it still with viz.draw_dot(root, max_nodes=...), or pass "
+            f"max_nodes={n} to draw it all anyway"
+        )
+
+
+def fragment(trace: BackwardTrace, *, title: str | None = None, rankdir: str = "LR",
+             max_nodes: int = MAX_NODES, standalone: bool = False) -> str:
+    """The player as a ``<div>`` with its own style and script, to embed (Jupyter, a page).
+
+    Outside a page of its own (``standalone=False``) the keys work while the player has focus
+    (click it), and the address's ``#step=N`` is left to the page.
+    """
+    from .viz import RANKDIRS
+
+    if rankdir not in RANKDIRS:
+        raise ValueError(f"rankdir must be one of {', '.join(RANKDIRS)}, got {rankdir!r}")
+    _check_size(trace, max_nodes)
+    data = player_data(trace)
+    svg = _svg(_dot(trace, data, rankdir))
+    total = len(data["forward"]) + len(data["steps"])
+    heading = html.escape(title if title is not None else
+                          f"backprop of {trace.name(trace.root)}: forward, then backward")
+    buttons = "".join(
+        f'<button type="button" data-act="{act}" title="{hint}">{text}</button>'
+        for act, text, hint in (("first", "\u00ab first", "first step (Home)"),
+                                ("prev", "\u25c0 back", "step back (\u2190)"),
+                                ("play", "\u25b6 play", "play / pause (space)"),
+                                ("next", "next \u25b6", "step forward (\u2192)"),
+                                ("last", "last \u00bb", "last step (End)")))
+    head = "".join(f"<th>{h}</th>" for h in (
+        "parent", "local derivative", "\u00d7 upstream", "= contribution", "parent's .grad now"))
+    style = "" if standalone else f"<style>{_asset('player.css')}</style>"
+    return (
+        f'<div class="agp" tabindex="0" data-standalone="{1 if standalone else 0}">{style}'
+        f'<div class="agp-title">{heading}</div>'
+        f'<div class="agp-bar">{buttons}'
+        f'<input class="agp-slider" type="range" min="1" max="{total}" value="{total}" '
+        f'aria-label="step">'
+        f'<span class="agp-status">step {total} of {total}</span></div>'
+        f'<div class="agp-what">the end of the backward pass: every value and gradient '
+        f'(the player needs JavaScript to step)</div>'
+        f'<table class="agp-sends" hidden><thead><tr>{head}</tr></thead><tbody></tbody></table>'
+        f'<div class="agp-view">{svg}</div>'
+        f'<div class="agp-note">{len(data["nodes"])} values, {len(data["steps"])} backward '
+        f"steps. Keys: \u2190 \u2192 step, space play/pause, Home/End"
+        f"{'; #step=N in the address opens at step N' if standalone else ' (click first)'}."
+        f'</div>'
+        f'<script type="application/json" class="agp-data">{_json_for_script(data)}</script>'
+        f"<script>{_asset('player.js')}</script>"
+        f"</div>"
+    )
+
+
+_CSP = ("default-src 'none'; script-src 'unsafe-inline'; style-src 'unsafe-inline'; "
+        "img-src data:; base-uri 'none'; form-action 'none'")
+
+
+def page(trace: BackwardTrace, *, title: str | None = None, rankdir: str = "LR",
+         max_nodes: int = MAX_NODES) -> str:
+    """One self-contained HTML page (no request leaves it) that plays ``trace``.
+
+    Needs the Graphviz ``dot`` program to lay out the drawing. A graph with more than
+    ``max_nodes`` values raises :class:`TooManyNodesError` (a ``ValueError``) saying so.
+    """
+    body = fragment(trace, title=title, rankdir=rankdir, max_nodes=max_nodes, standalone=True)
+    name = html.escape(title if title is not None else f"backprop of {trace.name(trace.root)}")
+    return (
+        "<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n"
+        f'<meta http-equiv="Content-Security-Policy" content="{_CSP}">\n'
+        '<meta name="viewport" content="width=device-width, initial-scale=1">\n'
+        '<link rel="icon" href="data:,">\n'
+        f"<title>{name}</title>\n<style>{_asset('player.css')}</style>\n</head>\n"
+        f"<body>\n{body}\n</body>\n</html>\n"
+    )
+
+
+def save(text: str, path: str | os.PathLike[str]) -> str:
+    """Writes ``text`` to ``path`` whole or not at all (a temporary file in the same folder,
+    flushed to disk, then renamed over ``path``). Returns the path."""
+    path = os.fspath(path)
+    folder = os.path.dirname(os.path.abspath(path))
+    fd, tmp = tempfile.mkstemp(dir=folder, prefix=".autograd-", suffix=".tmp")
+    try:
+        with os.fdopen(fd, "wb") as f:
+            f.write(text.encode("utf-8"))
+            f.flush()
+            os.fsync(f.fileno())
+        os.chmod(tmp, 0o644)
+        os.replace(tmp, path)
+    except BaseException:
+        if os.path.exists(tmp):
+            os.unlink(tmp)
+        raise
+    return path

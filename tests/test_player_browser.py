@@ -1,0 +1,384 @@
+"""The backprop player in a real browser: headless Chromium driven by Selenium.
+
+Opens the page, presses keys, clicks buttons, moves the slider, reads the numbers the page shows
+and checks them against the engine's; checks ``#step=N``, that no request leaves the page and that
+the console stays free of errors; takes a screenshot and looks at its colours.
+
+Needs the ``selenium`` package (the test extra), Chromium and its driver (``apt-get install
+chromium chromium-driver``; CI installs them). Where they are missing the tests skip and say which.
+Set ``CHROMIUM`` and ``CHROMEDRIVER`` to use binaries elsewhere than on PATH.
+"""
+
+from __future__ import annotations
+
+import html
+import json
+import os
+import shutil
+import time
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from autograd import Value
+from autograd.player import MAX_NODES
+from autograd.trace import BackwardTrace, trace_backward
+from autograd.viz import format_number, to_html
+from benchmarks.player import mlp_graph
+
+
+def _find(env: str, *names: str) -> str | None:
+    if os.environ.get(env):
+        return os.environ[env]
+    for name in names:
+        found = shutil.which(name)
+        if found:
+            return found
+    return None
+
+
+CHROMIUM = _find("CHROMIUM", "chromium", "chromium-browser", "google-chrome")
+CHROMEDRIVER = _find("CHROMEDRIVER", "chromedriver")
+
+
+def _missing(reason: str) -> None:
+    """Skip, except where the browser tests must run (CI sets AUTOGRAD_REQUIRE_BROWSER=1)."""
+    if os.environ.get("AUTOGRAD_REQUIRE_BROWSER"):
+        pytest.fail(f"AUTOGRAD_REQUIRE_BROWSER is set but {reason}")
+    pytest.skip(reason)
+
+
+@pytest.fixture(scope="module")
+def driver() -> Iterator[Any]:
+    try:
+        from selenium import webdriver
+    except ImportError:
+        _missing("selenium is not installed (pip install -e '.[test]')")
+    if CHROMIUM is None or CHROMEDRIVER is None:
+        _missing("Chromium and chromedriver are needed for the browser tests "
+                 "(Debian/Ubuntu: apt-get install chromium chromium-driver)")
+    if shutil.which("dot") is None:
+        _missing("the Graphviz dot program is needed to lay out the player's drawing")
+    from selenium.webdriver.chrome.options import Options
+    from selenium.webdriver.chrome.service import Service
+
+    options = Options()
+    options.binary_location = CHROMIUM
+    for arg in ("--headless=new", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage",
+                "--window-size=1300,900", "--hide-scrollbars"):
+        options.add_argument(arg)
+    options.set_capability("goog:loggingPrefs", {"browser": "ALL", "performance": "ALL"})
+    d = webdriver.Chrome(service=Service(CHROMEDRIVER), options=options)
+    d.set_page_load_timeout(60)
+    yield d
+    d.quit()
+
+
+def neuron() -> tuple[Value, dict[str, Value]]:
+    x1, x2 = Value(2.0, label="x1"), Value(0.0, label="x2")
+    w1, w2 = Value(-3.0, label="w1"), Value(1.0, label="w2")
+    b = Value(6.8813735870195432, label="b")
+    n = x1 * w1 + x2 * w2 + b
+    n.label = "n"
+    o = n.tanh()
+    o.label = "o"
+    return o, {"x1": x1, "x2": x2, "w1": w1, "w2": w2, "b": b, "n": n}
+
+
+@pytest.fixture(scope="module")
+def neuron_page(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, BackwardTrace, Value]:
+    o, _ = neuron()
+    path = tmp_path_factory.mktemp("player") / "neuron.html"
+    path.write_text(to_html(o), encoding="utf-8")
+    return path, trace_backward(o), o
+
+
+def open_page(driver: Any, path: Path, fragment: str = "") -> None:
+    driver.get("about:blank")
+    driver.get_log("browser")
+    driver.get_log("performance")
+    driver.get(path.as_uri() + fragment)
+
+
+def status(driver: Any) -> str:
+    return str(driver.find_element("css selector", ".agp-status").text)
+
+
+def boxes(driver: Any) -> list[list[str]]:
+    """The texts in each box v0, v1, ...: [name, "data ...", "grad ..."]."""
+    return list(driver.execute_script(
+        "var out = []; for (var i = 0; ; i++) {"
+        "  var g = document.getElementById('v' + i); if (!g) return out;"
+        "  out.push(Array.from(g.querySelectorAll('text'), t => t.textContent)); }"))
+
+
+def key(driver: Any, name: str) -> None:
+    from selenium.webdriver.common.action_chains import ActionChains
+    from selenium.webdriver.common.keys import Keys
+
+    ActionChains(driver).send_keys(getattr(Keys, name) if name != " " else Keys.SPACE).perform()
+
+
+def click(driver: Any, act: str) -> None:
+    driver.find_element("css selector", f'[data-act="{act}"]').click()
+
+
+def severe(driver: Any) -> list[dict[str, Any]]:
+    return [e for e in driver.get_log("browser") if e["level"] == "SEVERE"]
+
+
+def test_opens_paused_at_step_one(driver: Any, neuron_page: Any) -> None:
+    path, trace, _ = neuron_page
+    total = len(trace.order) + len(trace.steps)
+    open_page(driver, path)
+    assert status(driver) == f"step 1 of {total}"
+    time.sleep(1.0)  # longer than one step of play: it must not have moved
+    assert status(driver) == f"step 1 of {total}"
+    first = boxes(driver)
+    # Step 1 shows only the first value of the forward pass; nothing has a gradient yet.
+    shown = [b for b in first if not b[1].endswith("\u2013")]
+    assert len(shown) == 1
+    assert all(b[2] == "grad \u2013" for b in first)
+    assert not severe(driver)
+
+
+def test_numbers_match_the_engine_at_every_step(driver: Any, neuron_page: Any) -> None:
+    path, trace, root = neuron_page
+    n = len(trace.order)
+    total = n + len(trace.steps)
+    open_page(driver, path)
+    names = [trace.name(v) for v in trace.order]
+    revealed: set[int] = set()
+    for k in range(1, total + 1):
+        if k > 1:
+            key(driver, "ARROW_RIGHT")
+        assert status(driver) == f"step {k} of {total}"
+        shown = boxes(driver)
+        assert [b[0] for b in shown] == names
+        if k <= n:  # forward: one more value each step, parents before their users
+            known = {i for i, b in enumerate(shown) if b[1] != "data \u2013"}
+            assert len(known) == k and revealed <= known
+            (new,) = known - revealed
+            assert all(p in revealed for p in
+                       (trace.order.index(q) for q in trace.order[new].parents))
+            revealed = known
+            for i in known:
+                assert shown[i][1] == f"data {format_number(trace.order[i].data)}"
+            what = driver.find_element("css selector", ".agp-what").text
+            assert what.startswith(f"forward {k} of {n}: {names[new]} ")
+            assert what.endswith(format_number(trace.order[new].data))
+            continue
+        s = k - n  # backward steps done
+        grads = trace.grads_before(s)
+        for i, v in enumerate(trace.order):
+            assert shown[i][1] == f"data {format_number(v.data)}"
+            assert shown[i][2] == f"grad {format_number(grads.get(v, 0.0))}", (k, names[i])
+        step = trace.steps[s - 1]
+        rows = driver.execute_script(
+            "return Array.from(document.querySelectorAll('.agp-sends tbody tr'),"
+            " r => Array.from(r.cells, c => c.textContent));")
+        expected = []
+        running = trace.grads_before(s - 1)
+        for c in step.contributions:
+            running[c.parent] = running.get(c.parent, 0.0) + c.amount
+            expected.append([trace.name(c.parent), format_number(c.local),
+                             format_number(step.upstream), format_number(c.amount),
+                             format_number(running[c.parent])])
+        assert rows == expected
+        lit = driver.execute_script(
+            "return Array.from(document.querySelectorAll('.node.agp-lit'), g => g.id);")
+        i = trace.order.index(step.node)
+        assert f"v{i}" in lit and f"o{i}" in lit
+        labels = driver.execute_script(
+            f"return Array.from(document.querySelectorAll('[id^=\"e{i}_\"] text'),"
+            " t => t.textContent);")
+        assert labels == [f"{format_number(c.local)} \u00d7 {format_number(step.upstream)} = "
+                          f"{format_number(c.amount)}" for c in step.contributions]
+    # The last step shows what backward() computes.
+    root.backward()
+    final = boxes(driver)
+    for i, v in enumerate(trace.order):
+        assert final[i][2] == f"grad {format_number(v.grad)}"
+    for v in trace.order:
+        v.grad = 0.0
+    assert not severe(driver)
+
+
+def test_keys_buttons_and_slider(driver: Any, neuron_page: Any) -> None:
+    from selenium.webdriver.common.keys import Keys
+
+    path, trace, _ = neuron_page
+    total = len(trace.order) + len(trace.steps)
+    open_page(driver, path)
+    key(driver, "END")
+    assert status(driver) == f"step {total} of {total}"
+    key(driver, "ARROW_LEFT")
+    assert status(driver) == f"step {total - 1} of {total}"
+    key(driver, "HOME")
+    assert status(driver) == f"step 1 of {total}"
+    key(driver, "ARROW_LEFT")  # stays at the first step
+    assert status(driver) == f"step 1 of {total}"
+    click(driver, "next")
+    click(driver, "next")
+    assert status(driver) == f"step 3 of {total}"
+    click(driver, "prev")
+    assert status(driver) == f"step 2 of {total}"
+    click(driver, "last")
+    assert status(driver) == f"step {total} of {total}"
+    click(driver, "next")  # stays at the last step
+    assert status(driver) == f"step {total} of {total}"
+    click(driver, "first")
+    assert status(driver) == f"step 1 of {total}"
+    # Play moves on by itself, pause stops it.
+    click(driver, "play")
+    assert driver.find_element("css selector", '[data-act="play"]').text.endswith("pause")
+    time.sleep(1.6)
+    click(driver, "play")
+    reached = int(status(driver).split()[1])
+    assert reached >= 2
+    time.sleep(1.0)
+    assert status(driver) == f"step {reached} of {total}"
+    # Space plays too.
+    key(driver, " ")
+    time.sleep(0.9)
+    key(driver, " ")
+    assert int(status(driver).split()[1]) > reached
+    # The slider: its arrow keys move one step, and the page follows.
+    slider = driver.find_element("css selector", ".agp-slider")
+    driver.execute_script("arguments[0].focus();", slider)
+    key(driver, "HOME")
+    assert status(driver) == f"step 1 of {total}" and slider.get_attribute("value") == "1"
+    slider.send_keys(Keys.ARROW_RIGHT)
+    slider.send_keys(Keys.ARROW_RIGHT)
+    assert status(driver) == f"step 3 of {total}"
+    assert slider.get_attribute("max") == str(total)
+    assert not severe(driver)
+
+
+def test_step_in_the_address(driver: Any, neuron_page: Any) -> None:
+    path, trace, _ = neuron_page
+    n = len(trace.order)
+    total = n + len(trace.steps)
+    open_page(driver, path, f"#step={n + 2}")
+    assert status(driver) == f"step {n + 2} of {total}"
+    step = trace.steps[1]
+    what = driver.find_element("css selector", ".agp-what").text
+    assert what.startswith(f"backward 2 of {len(trace.steps)}: {trace.name(step.node)} ")
+    assert f"= {format_number(step.upstream)} " in what
+    # Stepping writes the step into the address; changing the address moves the page.
+    key(driver, "ARROW_RIGHT")
+    assert driver.execute_script("return location.hash") == f"#step={n + 3}"
+    driver.execute_script("location.hash = '#step=3'")
+    time.sleep(0.2)
+    assert status(driver) == f"step 3 of {total}"
+    open_page(driver, path, "#step=9999")  # past the end: the last step
+    assert status(driver) == f"step {total} of {total}"
+    open_page(driver, path, "#step=oops")  # not a step: the first
+    assert status(driver) == f"step 1 of {total}"
+    assert not severe(driver)
+
+
+def test_no_request_leaves_the_page(driver: Any, neuron_page: Any) -> None:
+    path, _, _ = neuron_page
+    open_page(driver, path)
+    key(driver, "END")
+    click(driver, "play")
+    time.sleep(0.3)
+    click(driver, "play")
+    requested = []
+    for entry in driver.get_log("performance"):
+        message = json.loads(entry["message"])["message"]
+        if message["method"] == "Network.requestWillBeSent":
+            requested.append(message["params"]["request"]["url"])
+    assert requested, "the performance log recorded no requests at all: the check is blind"
+    assert set(requested) == {path.as_uri()}, requested
+    assert not severe(driver)
+
+
+def test_screenshot_shows_the_lit_node_and_its_parents(driver: Any, neuron_page: Any,
+                                                       tmp_path: Path) -> None:
+    image = pytest.importorskip("PIL.Image", reason="Pillow (with matplotlib) reads the PNG")
+    path, trace, _ = neuron_page
+    n = len(trace.order)
+    open_page(driver, path, f"#step={n + 2}")
+    shot = tmp_path / "step.png"
+    driver.save_screenshot(str(shot))
+    colours = image.open(shot).convert("RGB").getcolors(1 << 24)
+
+    def count(rgb: tuple[int, int, int]) -> int:
+        return sum(n for n, p in colours if all(abs(a - b) < 30 for a, b in zip(p, rgb)))
+
+    assert count((214, 39, 40)) > 200  # the lit node, its op and edges in red
+    assert count((44, 160, 44)) > 100  # the parents receiving gradient in green
+    open_page(driver, path, "#step=1")
+    driver.save_screenshot(str(shot))
+    colours = image.open(shot).convert("RGB").getcolors(1 << 24)
+    assert count((44, 160, 44)) < 20  # nothing receives during the forward pass
+
+
+def test_two_players_in_one_page_are_independent(driver: Any, tmp_path: Path) -> None:
+    o, _ = neuron()
+    a = Value(3.0, label="a")
+    y = a * a
+    y.label = "y"
+    body = trace_backward(o)._repr_html_() + trace_backward(y)._repr_html_()
+    path = tmp_path / "two.html"
+    path.write_text(f"<!DOCTYPE html><html><head><meta charset='utf-8'></head><body>{body}"
+                    "</body></html>", encoding="utf-8")
+    open_page(driver, path)
+    players = driver.find_elements("css selector", ".agp")
+    assert len(players) == 2
+    first, second = (p.find_element("css selector", ".agp-status") for p in players)
+    assert first.text == "step 1 of 15" and second.text == "step 1 of 3"
+    key(driver, "ARROW_RIGHT")  # not focused: an embedded player leaves the keys alone
+    assert first.text == "step 1 of 15" and second.text == "step 1 of 3"
+    players[1].find_element("css selector", '[data-act="last"]').click()
+    assert first.text == "step 1 of 15" and second.text == "step 3 of 3"
+    texts = players[1].find_elements("css selector", "tbody td")
+    assert [t.text for t in texts] == ["a", "3", "1", "3", "3", "a", "3", "1", "3", "6"]
+    players[0].click()
+    key(driver, "ARROW_RIGHT")  # focused now
+    assert first.text == "step 2 of 15" and second.text == "step 3 of 3"
+    assert not severe(driver)
+
+
+def test_five_hundred_values_step_without_errors(driver: Any, tmp_path: Path) -> None:
+    """The cap's size: every step still shows the right numbers (no timing is asserted)."""
+    y = mlp_graph(MAX_NODES)
+    trace = trace_backward(y)
+    assert MAX_NODES - 30 < len(trace.order) <= MAX_NODES
+    path = tmp_path / "big.html"
+    path.write_text(to_html(y), encoding="utf-8")
+    n = len(trace.order)
+    total = n + len(trace.steps)
+    open_page(driver, path, f"#step={total - 1}")
+    assert status(driver) == f"step {total - 1} of {total}"
+    shown = boxes(driver)
+    grads = trace.grads_before(len(trace.steps) - 1)
+    for i, v in enumerate(trace.order):
+        assert html.unescape(shown[i][2]) == f"grad {format_number(grads.get(v, 0.0))}"
+    for _ in range(20):
+        key(driver, "ARROW_LEFT")
+    assert status(driver) == f"step {total - 21} of {total}"
+    assert not severe(driver)
+
+
+def test_starts_when_its_script_is_run_after_insertion(driver: Any, tmp_path: Path) -> None:
+    """As JupyterLab shows an output: set as innerHTML (scripts do not run), then each script
+    element replaced by a copy, which runs."""
+    a = Value(3.0, label="a")
+    y = a * a
+    path = tmp_path / "host.html"
+    path.write_text("<!DOCTYPE html><html><body><div id='out'></div></body></html>")
+    open_page(driver, path)
+    driver.execute_script(
+        "var host = document.getElementById('out'); host.innerHTML = arguments[0];"
+        "host.querySelectorAll('script:not([type])').forEach(function (old) {"
+        "  var s = document.createElement('script'); s.textContent = old.textContent;"
+        "  old.parentNode.replaceChild(s, old); });", trace_backward(y)._repr_html_())
+    assert driver.find_element("css selector", ".agp-status").text == "step 1 of 3"
+    driver.find_element("css selector", '[data-act="next"]').click()
+    assert driver.find_element("css selector", ".agp-status").text == "step 2 of 3"
+    assert not severe(driver)
