@@ -522,6 +522,8 @@ class MLP(Module):
         ``torch`` extra. See :mod:`autograd.torch_bridge`."""
         from .torch_bridge import to_torch
 
+        if not isinstance(self, MLP):
+            raise TypeError(f"to_torch takes an autograd.nn.MLP, got {type(self).__name__}")
         return to_torch(self)
 
     @classmethod
@@ -530,7 +532,7 @@ class MLP(Module):
         needs the ``torch`` extra. See :mod:`autograd.torch_bridge`."""
         from .torch_bridge import from_torch
 
-        return from_torch(seq)
+        return from_torch(seq, cls)
 
     def __repr__(self) -> str:
         return f"MLP({self.nin}, {self.nouts}, activation={self.activation!r})"

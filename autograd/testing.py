@@ -216,8 +216,12 @@ def expressions(
     """
     nargs = draw(st.integers(1, max_args))
     tree = draw(_trees(nargs, max_leaves))
-    used = _variables_used(tree)
-    assume(used == set(range(nargs)))
+    # Every argument is used: join each one the tree misses with an operator (rather than throw
+    # the tree away, which would leave few examples with several arguments).
+    _, binary = _expression_ops()
+    for i in sorted(set(range(nargs)) - _variables_used(tree)):
+        op = draw(st.sampled_from(binary))
+        tree = (op.name, (tree, ("var", i)), None)
     args = tuple(draw(finite_floats(-2.0, 2.0)) for _ in range(nargs))
 
     def check(op: ops.Op, x: Value) -> None:

@@ -13,9 +13,12 @@ one of these functions is called, never by ``import autograd``.
 from __future__ import annotations
 
 import math
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from .nn import MLP
+from . import ops
+
+if TYPE_CHECKING:  # the bridge is reached from nn's methods; it never imports nn itself
+    from .nn import MLP
 
 __all__ = ["to_torch", "from_torch", "TORCH_HINT"]
 
@@ -23,10 +26,33 @@ __all__ = ["to_torch", "from_torch", "TORCH_HINT"]
 TORCH_HINT = ('MLP.to_torch() and MLP.from_torch() need PyTorch: '
               'pip install "scalar-autograd[torch]"')
 
-#: Our activation name -> the torch.nn class name; leaky_relu's slope is Value.leaky_relu's.
-_TORCH_NAMES = {"relu": "ReLU", "tanh": "Tanh", "sigmoid": "Sigmoid", "leaky_relu": "LeakyReLU"}
-_OUR_NAMES = {v: k for k, v in _TORCH_NAMES.items()}
-_LEAKY_SLOPE = 0.01
+#: The activation of a linear MLP (no op of the table).
+_LINEAR = "linear"
+
+
+def _torch_key(op: ops.Op) -> str:
+    # "nn.functional.leaky_relu" -> "leakyrelu": the torch.nn class of the same name, any case
+    return op.torch.rsplit(".", 1)[-1].replace("_", "").lower()
+
+
+def _activation_class(torch: Any, activation: str) -> Any:
+    """The ``torch.nn`` module class for an nn activation name, found from the op table: the
+    class named like the op's torch function (``tanh`` -> ``Tanh``, ``leaky_relu`` ->
+    ``LeakyReLU``). Its default settings are the ones our methods use (leaky slope 0.01)."""
+    key = _torch_key(ops.by_method(activation))
+    for name in dir(torch.nn):
+        if name.lower() == key and isinstance(getattr(torch.nn, name), type):
+            return getattr(torch.nn, name)
+    raise ValueError(f"activation {activation!r} has no torch.nn module to stand for it")
+
+
+def _our_activation(module: Any) -> str | None:
+    """The nn activation name that a torch activation module stands for, or None."""
+    key = type(module).__name__.lower()
+    for op in ops.OPS.values():
+        if op.role == ops.ACTIVATION and op.method and op.torch and _torch_key(op) == key:
+            return op.method
+    return None
 
 
 def _torch() -> Any:
@@ -37,16 +63,11 @@ def _torch() -> Any:
     return torch
 
 
-def _activation_module(torch: Any, activation: str) -> Any:
-    if activation == "leaky_relu":
-        return torch.nn.LeakyReLU(_LEAKY_SLOPE)
-    return getattr(torch.nn, _TORCH_NAMES[activation])()
-
-
 def to_torch(model: MLP) -> Any:
     """An equal ``torch.nn.Sequential`` in float64: the same weights, the same activations.
 
     >>> import torch
+    >>> from autograd.nn import MLP
     >>> model = MLP(3, [4, 2], activation="tanh", seed=0)
     >>> seq = to_torch(model)
     >>> seq
@@ -61,8 +82,6 @@ def to_torch(model: MLP) -> Any:
     >>> max(abs(a - b) for a, b in zip(ours, theirs)) < 1e-12
     True
     """
-    if not isinstance(model, MLP):
-        raise TypeError(f"to_torch takes an autograd.nn.MLP, got {type(model).__name__}")
     torch = _torch()
     modules: list[Any] = []
     last = len(model.layers) - 1
@@ -74,8 +93,8 @@ def to_torch(model: MLP) -> Any:
             linear.weight.copy_(torch.tensor(weight, dtype=torch.float64))
             linear.bias.copy_(torch.tensor(bias, dtype=torch.float64))
         modules.append(linear)
-        if k != last and layer.activation != "linear":
-            modules.append(_activation_module(torch, layer.activation))
+        if k != last and layer.activation != _LINEAR:
+            modules.append(_activation_class(torch, layer.activation)())
     return torch.nn.Sequential(*modules)
 
 
@@ -83,10 +102,12 @@ def _describe(module: Any) -> str:
     return type(module).__name__
 
 
-def from_torch(seq: Any) -> MLP:
+def from_torch(seq: Any, mlp: type[MLP]) -> MLP:
     """An :class:`~autograd.nn.MLP` equal to ``seq``, a ``torch.nn.Sequential`` of ``Linear``
     layers (with biases) and one kind of activation between them, none after the last one:
-    ReLU, Tanh, Sigmoid, LeakyReLU(0.01), or none at all ("linear").
+    the torch.nn twin of one of ``mlp``'s activations (ReLU, Tanh, Sigmoid, LeakyReLU(0.01),
+    Softplus, ... with torch's default settings), or none at all ("linear"). ``mlp`` is the
+    class to build (``MLP.from_torch(seq)`` passes itself).
 
     Anything else (another module, two different activations, a missing bias, sizes that do
     not chain, weights that are not finite) raises ``ValueError`` naming the module and what
@@ -94,7 +115,8 @@ def from_torch(seq: Any) -> MLP:
 
     >>> import torch
     >>> seq = torch.nn.Sequential(torch.nn.Linear(2, 3), torch.nn.ReLU(), torch.nn.Linear(3, 1))
-    >>> from_torch(seq)
+    >>> from autograd.nn import MLP
+    >>> from_torch(seq, MLP)
     MLP(2, [3, 1], activation='relu')
     """
     torch = _torch()
@@ -114,14 +136,16 @@ def from_torch(seq: Any) -> MLP:
                                  f"before gives {linears[-1].out_features}")
             linears.append(module)
             continue
-        name = _OUR_NAMES.get(_describe(module))
+        name = _our_activation(module)
         if name is None:
-            valid = ", ".join(f"{v}" for v in _TORCH_NAMES.values())
+            valid = ", ".join(sorted(
+                _activation_class(torch, a).__name__ for a in _activation_names()))
             raise ValueError(f"{where} has no MLP equivalent; from_torch takes Linear layers "
                              f"with one of {valid} between them")
-        if name == "leaky_relu" and module.negative_slope != _LEAKY_SLOPE:
-            raise ValueError(f"{where} has negative_slope={module.negative_slope}; autograd's "
-                             f"leaky_relu uses {_LEAKY_SLOPE}")
+        default = type(module)()
+        if repr(module) != repr(default):
+            raise ValueError(f"{where} is {module!r}; autograd's {name} is torch's default "
+                             f"{default!r}")
         if not linears or modules[i - 1] is not linears[-1]:
             raise ValueError(f"{where} must come right after a Linear layer")
         if i == len(modules) - 1:
@@ -133,14 +157,15 @@ def from_torch(seq: Any) -> MLP:
     if len(activations) > 1:
         raise ValueError(f"from_torch: the Sequential mixes activations {sorted(activations)}; "
                          "an MLP uses one activation for every hidden layer")
-    # No activation: a linear MLP; one Linear alone has no hidden layer, "relu" is as good as any.
-    activation = "linear" if len(linears) > 1 else "relu"
+    # No activation: a linear MLP; one Linear alone has no hidden layer, and then the default
+    # activation is as good as any.
+    activation = _LINEAR if len(linears) > 1 else ops.RELU.method
     if activations:
         activation = activations.pop()
-    if activation != "linear" and len(modules) != 2 * len(linears) - 1:
+    if activation != _LINEAR and len(modules) != 2 * len(linears) - 1:
         raise ValueError("from_torch: every pair of Linear layers needs the activation between "
                          "them (or none of them, for a linear MLP)")
-    model = MLP(linears[0].in_features, [m.out_features for m in linears], activation, seed=0)
+    model = mlp(linears[0].in_features, [m.out_features for m in linears], activation, seed=0)
     state: dict[str, float] = {}
     for k, linear in enumerate(linears):
         weight = linear.weight.detach().to(torch.float64).tolist()
@@ -154,3 +179,8 @@ def from_torch(seq: Any) -> MLP:
         raise ValueError(f"from_torch: weight {bad} is {state[bad]}; weights must be finite")
     model.load_state_dict(state)
     return model
+
+
+def _activation_names() -> list[str]:
+    return [op.method for op in ops.OPS.values()
+            if op.role == ops.ACTIVATION and op.method and op.torch]

@@ -73,8 +73,8 @@ for epoch in range(epochs):
     fig, ax = plt.subplots(figsize=(7, 3.2))
     digits.plot_learning_curve(curve, ax)
     ax.set_xlim(0.5, epochs + 0.5)
-    clear_output(wait=True)
-    display(fig)
+    clear_output(wait=True)  # type: ignore[no-untyped-call]
+    display(fig)  # type: ignore[no-untyped-call]
     plt.close(fig)
     print(f"epoch {epoch + 1}/{epochs}: loss {curve.train_loss[-1]:.4f}, "
           f"test accuracy {curve.test_accuracy[-1]:.1%}, {time.perf_counter() - start:.1f} s")
@@ -94,7 +94,7 @@ ax.imshow(matrix, cmap="Blues")
 for t in range(10):
     for p in range(10):
         if matrix[t][p]:
-            ax.text(p, t, matrix[t][p], ha="center", va="center", fontsize=7,
+            ax.text(p, t, str(matrix[t][p]), ha="center", va="center", fontsize=7,
                     color="white" if matrix[t][p] > 20 else "black")
 ax.set_xlabel("predicted"); ax.set_ylabel("true"); ax.set_xticks(range(10)); ax.set_yticks(range(10))
 ax.set_title(f"test accuracy {accuracy(model, X_test, y_test):.1%}"); fig.tight_layout(); plt.show()
@@ -148,7 +148,7 @@ Xt, yt = torch.tensor(X_train, dtype=torch.float64), torch.tensor(y_train)
 start = time.perf_counter()
 for i in range(0, len(y_train) - batch + 1, batch):
     loss = torch.nn.functional.cross_entropy(seq(Xt[i:i + batch]), yt[i:i + batch])
-    opt_t.zero_grad(); loss.backward(); opt_t.step()
+    opt_t.zero_grad(); torch.autograd.backward(loss); opt_t.step()  # loss.backward(), typed
 with torch.no_grad():
     acc = (seq(torch.tensor(X_test, dtype=torch.float64)).argmax(1) == torch.tensor(y_test)).double().mean()
 print(f"one pass in PyTorch: {time.perf_counter() - start:.3f} s, test accuracy {acc.item():.1%}")

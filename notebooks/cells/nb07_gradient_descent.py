@@ -24,8 +24,14 @@ Every derivative here comes from the engine (`value_and_grad`, `hessian`).
 """),
     code("""
 import math
+from typing import TypeVar
+
 import matplotlib.pyplot as plt
-from autograd import grad, value_and_grad, hessian
+from matplotlib.axes import Axes
+from autograd import Value, grad, value_and_grad, hessian
+
+# The losses below take plain floats, or Values when the engine differentiates them.
+Scalar = TypeVar("Scalar", float, Value)
 """),
     md("""
 ## 1. The sign rule on a single weight
@@ -36,7 +42,7 @@ positive, and the update moves `w` against the slope's sign, towards 3, from eit
 """),
     code("""
 x, y = 2.0, 6.0
-def loss_one(w):
+def loss_one(w: Scalar) -> Scalar:
     return (w * x - y) ** 2
 
 dL = grad(loss_one)
@@ -79,8 +85,9 @@ drawn as an arrow: each arrow is at right angles to the contour through its foot
 xs = [-1.0, 0.0, 1.0, 2.0, 3.0]
 ys = [-1.2, 1.1, 2.9, 5.2, 6.8]          # about y = 2x + 1
 
-def loss(w, b):
-    return sum((w * xi + b - yi) ** 2 for xi, yi in zip(xs, ys)) / len(xs)
+def loss(w: Scalar, b: Scalar) -> Scalar:
+    # (the ignore: the builtin sum() is typed as possibly returning its start, 0)
+    return sum((w * xi + b - yi) ** 2 for xi, yi in zip(xs, ys)) / len(xs)  # type: ignore[return-value]
 
 loss_and_grad = value_and_grad(loss, argnums=(0, 1))
 print("L(0, 0) =", round(loss(0.0, 0.0), 4), "  gradient (dL/dw, dL/db) =",
@@ -92,7 +99,7 @@ B = [-2.5 + 6.0 * j / 80 for j in range(81)]
 Z = [[loss(w, b) for w in W] for b in B]
 levels = [0.1, 0.3, 1, 2, 4, 8, 16, 32, 64]
 
-def surface(ax):
+def surface(ax: Axes) -> None:
     cs = ax.contour(W, B, Z, levels=levels, cmap="viridis", linewidths=1)
     ax.clabel(cs, fontsize=7, fmt="%g")
     ax.set_xlabel("w"); ax.set_ylabel("b"); ax.set_aspect("equal")
@@ -126,7 +133,8 @@ print("Hessian:", [[round(v, 3) for v in row] for row in H])
 print(f"eigenvalues {lam_max:.3f} and {lam_min:.3f}: descent diverges for lr > {2 / lam_max:.3f}")
 """),
     code("""
-def descend(lr, steps=25, start=(-0.5, -2.0)):
+def descend(lr: float, steps: int = 25,
+            start: tuple[float, float] = (-0.5, -2.0)) -> list[tuple[float, float]]:
     w, b = start
     path = [(w, b)]
     for _ in range(steps):
@@ -151,7 +159,7 @@ ax.set_title("25 steps of gradient descent from (-0.5, -2)"); ax.legend(fontsize
 ax2.set_xlabel("step"); ax2.set_ylabel("loss (log scale)"); ax2.legend(fontsize=8)
 ax2.set_title("loss at each step")
 fig.tight_layout(); plt.show()
-for name, (lr, _) in runs.items():
+for name, (lr, colour) in runs.items():
     w, b = descend(lr)[-1]
     print(f"{name:32s} ends at w = {w:8.3f}, b = {b:8.3f}, loss {loss(w, b):.4g}")
 """),

@@ -19,6 +19,7 @@ number of examples seen: each method has then done the same amount of forward an
 """),
     code("""
 import random
+from collections.abc import Sequence
 import matplotlib.pyplot as plt
 from autograd import no_grad
 from autograd.data import make_moons
@@ -27,14 +28,14 @@ from autograd.nn import MLP, binary_cross_entropy
 X, y = make_moons(n_samples=100, noise=0.1, seed=0)
 LR, EPOCHS, EVERY = 0.1, 20, 20      # learning rate, passes over the data, examples between checks
 
-def fresh_model():
+def fresh_model() -> MLP:
     return MLP(2, [8, 8, 1], activation="tanh", seed=1)
 
-def full_loss(model):
+def full_loss(model: MLP) -> float:
     with no_grad():
         return binary_cross_entropy([model(x) for x in X], y).data
 
-def accuracy(model):
+def accuracy(model: MLP) -> float:
     with no_grad():
         return sum((model(x).data > 0) == (t == 1) for x, t in zip(X, y)) / len(y)
 """),
@@ -46,7 +47,8 @@ mini-batch and full batch. The update is written out (`p.data -= LR * p.grad`) r
 hidden in an optimizer.
 """),
     code("""
-def train(batch_size, seed=0):
+def train(batch_size: int, seed: int = 0
+          ) -> tuple[MLP, list[tuple[int, float]], list[float]]:
     rng = random.Random(seed)
     model = fresh_model()
     params = model.parameters()
@@ -70,7 +72,7 @@ def train(batch_size, seed=0):
         epoch_losses.append(total / len(X))     # the mean of the losses met during the epoch
     return model, curve, epoch_losses
 
-runs = {}
+runs: dict[str, tuple[list[tuple[int, float]], list[float]]] = {}
 for name, size in (("SGD, one row", 1), ("mini-batch of 10", 10), ("full batch of 100", 100)):
     model, curve, epoch_losses = train(size)
     runs[name] = (curve, epoch_losses)
@@ -108,7 +110,7 @@ mean of the rows' losses, and the derivative of a mean is the mean of the deriva
 model = fresh_model()
 params = model.parameters()
 
-def gradient(rows):
+def gradient(rows: Sequence[int]) -> list[float]:
     loss = binary_cross_entropy([model(X[i]) for i in rows], [y[i] for i in rows])
     for p in params:
         p.grad = 0.0
@@ -121,9 +123,9 @@ mean = [sum(g[k] for g in singles) / len(singles) for k in range(len(params))]
 print("largest |mean of the rows' gradients - full gradient|:",
       max(abs(a - b) for a, b in zip(mean, full)))
 
-def cosine(a, b):
+def cosine(a: list[float], b: list[float]) -> float:
     dot = sum(p * q for p, q in zip(a, b))
-    return dot / (sum(p * p for p in a) ** 0.5 * sum(q * q for q in b) ** 0.5)
+    return float(dot / (sum(p * p for p in a) ** 0.5 * sum(q * q for q in b) ** 0.5))  # float ** float is typed Any
 
 cosines = [cosine(g, full) for g in singles]
 plt.figure(figsize=(6, 3))
