@@ -1,51 +1,111 @@
 """The command line: ``python -m autograd train ...`` and ``python -m autograd graph ...``.
 
-Exit codes: 0 on success, 2 for a usage or parse error, 1 for a failure at run time; either error
-is one line on stderr, never a traceback.
+Exit codes: 0 on success; 2 for a usage or parse error (a bad flag, value or formula, or a bad
+combination of flags), found before any work starts; 1 for a failure at run time (a domain
+error in a formula, a file that cannot be written, training that diverges); 130 when
+interrupted with Ctrl-C. Each error is one line on stderr, ``autograd train: <what>`` or
+``autograd graph: <what>``, never a traceback. When the reader of the output goes away
+(``autograd train | head -n 1``) the command stops quietly.
 """
 
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 from collections.abc import Sequence
 
+from . import graph_command, train_command
+from .cli_base import HelpFormatter, Parser, UsageError
 
-class UsageError(Exception):
-    """A bad flag or argument: printed as one line, exit code 2."""
+__all__ = ["main", "build_parser", "UsageError"]
+
+#: Exit code after Ctrl-C, as shells report a process ended by SIGINT (128 + 2).
+INTERRUPTED = 130
 
 
-class _Parser(argparse.ArgumentParser):
-    def error(self, message: str) -> None:  # type: ignore[override]
-        raise UsageError(f"{self.prog}: {message}")
+def _version() -> str:
+    from . import __version__
+
+    return f"autograd {__version__} (scalar-autograd)"
 
 
 def build_parser() -> argparse.ArgumentParser:
-    parser = _Parser(
+    parser = Parser(
         prog="autograd",
         description="A scalar reverse-mode autodiff engine: train a small MLP or draw a graph.",
+        epilog="Run 'autograd COMMAND --help' for a command's options.",
+        formatter_class=HelpFormatter,
     )
-    sub = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=_Parser)
+    parser.add_argument("--version", action="version", version=_version())
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=Parser)
     sub.required = True
-    from . import graph_command, train_command
-
     train_command.add_parser(sub)
     graph_command.add_parser(sub)
     return parser
 
 
-def main(argv: Sequence[str] | None = None) -> int:
-    args_list = list(sys.argv[1:] if argv is None else argv)
+def _message(err: BaseException) -> str:
+    """One line for a run-time failure: the error's own text, or its kind when it has none."""
+    if isinstance(err, OSError) and err.filename is not None and err.strerror:
+        text = f"cannot write {err.filename}: {err.strerror}" \
+            if not isinstance(err, FileNotFoundError) or err.errno is None \
+            else f"{err.filename}: {err.strerror}"
+    elif isinstance(err, MemoryError):
+        text = "out of memory" + (f" ({err})" if str(err) else "") + \
+            "; try fewer samples, a smaller model or fewer steps"
+    else:
+        text = str(err) or type(err).__name__
+    return " ".join(text.split())  # one line
+
+
+def _prog(args_list: Sequence[str]) -> str:
+    for arg in args_list:
+        if arg in ("train", "graph"):
+            return f"autograd {arg}"
+        if not arg.startswith("-"):
+            break
+    return "autograd"
+
+
+def _print_error(prog: str, message: str) -> None:
+    if not message.startswith(prog + ":"):
+        message = f"{prog}: {message}"
+    print(message, file=sys.stderr, flush=True)
+
+
+def _quiet_stdout() -> None:
+    """After the reader of stdout has gone: send the rest nowhere, so exiting raises nothing."""
     try:
-        args = build_parser().parse_args(args_list)
-        result: int = args.run(args)
-        return result
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+    except (OSError, ValueError):
+        pass
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Runs the command line with ``argv`` (default ``sys.argv[1:]``); returns the exit code."""
+    args_list = list(sys.argv[1:] if argv is None else argv)
+    prog = _prog(args_list)
+    try:
+        try:
+            args = build_parser().parse_args(graph_command.protect_formula(args_list))
+            result: int = args.run(args)
+            sys.stdout.flush()
+            return result
+        except SystemExit as stop:  # --help and --version print and stop
+            sys.stdout.flush()
+            return stop.code if isinstance(stop.code, int) else 0
     except UsageError as err:
-        print(str(err), file=sys.stderr)
+        # "unrecognized arguments" comes from the top parser: name the command anyway
+        _print_error(prog if err.prog in (None, "autograd") else err.prog, str(err))
         return 2
     except KeyboardInterrupt:
-        print("autograd: interrupted", file=sys.stderr)
+        _print_error(prog, "interrupted")
+        return INTERRUPTED
+    except BrokenPipeError:
+        _quiet_stdout()
         return 1
     except Exception as err:  # a failure at run time: one line, no traceback
-        print(f"autograd: error: {err}", file=sys.stderr)
+        _print_error(prog, _message(err))
         return 1

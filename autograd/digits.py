@@ -14,11 +14,14 @@ training part (3/4 of the 1,797 digits). It reaches about 97% on the held-out qu
 
 from __future__ import annotations
 
+import io
+import os
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
 from .data import load_digits
+from .files import atomic_write
 from .training import Model, accuracy, misclassified
 
 __all__ = [
@@ -158,4 +161,6 @@ def plot_report(path: str, curve: EpochCurve, model: Model,
                         fontsize=10)
         plot_digits([X_test[i] for i, _, _ in wrong], [f"{p} ({t})" for _, p, t in wrong],
                     figure=bottom)
-    figure.savefig(path, dpi=100)
+    buffer = io.BytesIO()  # written whole or not at all (autograd.files.atomic_write)
+    figure.savefig(buffer, dpi=100, format=os.path.splitext(str(path))[1].lstrip(".").lower())
+    atomic_write(path, buffer.getvalue())

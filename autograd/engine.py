@@ -268,6 +268,23 @@ class Value:
         label = f", label={self.label!r}" if self.label else ""
         return f"Value(data={self.data!r}, grad={self._grad!r}{label})"
 
+    # Copying and pickling walk the graph iteratively (see autograd.graph_copy): Python's own
+    # machinery would recurse through ``parents`` and fail on a deep graph.
+    def __copy__(self) -> Value:
+        from .graph_copy import copy_node
+
+        return copy_node(self)
+
+    def __deepcopy__(self, memo: dict[int, Any]) -> Value:
+        from .graph_copy import deepcopy_graph
+
+        return deepcopy_graph(self, memo)
+
+    def __reduce__(self) -> tuple[Any, ...]:
+        from .graph_copy import reduce_graph
+
+        return reduce_graph(self)
+
     # --- a Value behaves like a 0-d tensor towards Python -------------------------------------
 
     def __float__(self) -> float:

@@ -31,6 +31,7 @@ from __future__ import annotations
 import ast
 import math
 import operator
+import re
 from collections.abc import Mapping
 from typing import Any
 
@@ -99,7 +100,16 @@ def _refuse(what: str, node: ast.AST, source: str) -> ExpressionError:
 
 
 def parse(source: str) -> ast.Expression:
-    """Parses and checks ``source``; returns the tree. Raises :class:`ExpressionError`."""
+    """Parses and checks ``source``; returns the tree. Raises :class:`ExpressionError`.
+
+    A formula that does not parse gets a message with the column and what was expected there:
+
+    >>> parse("x*w +")
+    Traceback (most recent call last):
+    ...
+    autograd.expression.ExpressionError: the formula ends too soon: expected a number, a name \
+or '(' after '+' at column 6
+    """
     if not isinstance(source, str):
         raise TypeError(f"an expression must be a str, got {type(source).__name__}")
     if len(source) > MAX_LENGTH:
@@ -110,18 +120,101 @@ def parse(source: str) -> ast.Expression:
         raise ExpressionError("the expression is empty")
     if "\x00" in source:
         raise ExpressionError("the expression contains a NUL character")
+    for column, char in enumerate(source, 1):
+        if "\ud800" <= char <= "\udfff":  # a byte that was not UTF-8, as the shell passed it
+            raise ExpressionError(
+                f"the expression is not valid UTF-8 text (a stray byte at column {column})"
+            )
+    text = source.strip()
     try:
-        tree = ast.parse(source.strip(), mode="eval")
+        tree = ast.parse(text, mode="eval")
     except SyntaxError as err:
-        where = f" at column {err.offset}" if err.offset else ""
-        raise ExpressionError(f"invalid syntax{where}: {err.msg}") from None
+        raise ExpressionError(_syntax_message(text, err)) from None
     except (RecursionError, MemoryError):
         raise ExpressionError(
             "the expression is nested too deeply for Python's parser (too many brackets, "
             "signs or chained operators)"
         ) from None
-    _check(tree, source.strip())
+    _check(tree, text)
     return tree
+
+
+# Tokens for explaining a syntax error (the parser itself is ast's).
+_TOKEN = re.compile(
+    r"\s*(?:(?P<number>(?:\d[\d_]*\.?[\d_]*|\.\d[\d_]*)(?:[eE][+-]?\d+)?)"
+    r"|(?P<name>[^\W\d]\w*)|(?P<op>\*\*|[-+*/])|(?P<open>\()|(?P<close>\))|(?P<comma>,)"
+    r"|(?P<other>\S))"
+)
+_OPERAND = "a number, a name or '('"
+
+
+def _syntax_message(text: str, err: SyntaxError) -> str:
+    """What is wrong and where, for a formula that Python's parser refused."""
+    found = _diagnose(text)
+    if found is not None:
+        return found
+    reason = err.msg if err.msg and err.msg != "invalid syntax" else "cannot read this"
+    where = f" at column {err.offset}" if err.offset else ""
+    return f"cannot parse the formula{where}: {reason}"
+
+
+def _diagnose(text: str) -> str | None:
+    """Walks the tokens expecting an operand or an operator in turn; names the first surprise.
+
+    Linear in the length of the text. Returns None when it finds nothing wrong (Python's own
+    message is used then).
+    """
+    expect_operand = True
+    opened: list[int] = []  # columns of the open brackets
+    previous = ""
+    previous_kind = ""
+    position = 0
+    while position < len(text):
+        match = _TOKEN.match(text, position)
+        if match is None:
+            break  # only white space is left
+        kind = match.lastgroup or ""
+        token = match.group(kind)
+        column = match.start(kind) + 1
+        position = match.end()
+        if kind in ("number", "name"):
+            if not expect_operand:
+                return (f"expected an operator such as + or * before {token!r} at column "
+                        f"{column}")
+            if kind == "number" and position < len(text) and (text[position].isalnum()
+                                                               or text[position] == "_"):
+                return f"a number runs into a name at column {column}: write 2*x, not 2x"
+            expect_operand = False
+        elif kind == "op":
+            if expect_operand and token not in "+-":
+                return f"expected {_OPERAND} before {token!r} at column {column}"
+            expect_operand = True
+        elif kind == "open":
+            if not expect_operand and previous_kind != "name":
+                return f"expected an operator such as + or * before '(' at column {column}"
+            opened.append(column)
+            expect_operand = True
+        elif kind == "close":
+            if not opened:
+                return f"')' at column {column} has no matching '('"
+            if expect_operand and previous_kind != "open":
+                return f"expected {_OPERAND} before ')' at column {column}"
+            opened.pop()
+            expect_operand = False
+        elif kind == "comma":
+            if not opened or expect_operand:
+                return (f"unexpected ',' at column {column}: commas only separate the "
+                        "arguments of a call such as leaky_relu(x, 0.1)")
+            expect_operand = True
+        else:
+            return f"unexpected character {token!r} at column {column}"
+        previous, previous_kind = token, kind
+    if opened:
+        return f"'(' at column {opened[-1]} is never closed"
+    if expect_operand and previous:
+        return (f"the formula ends too soon: expected {_OPERAND} after {previous!r} at "
+                f"column {len(text) + 1}")
+    return None
 
 
 def _check(tree: ast.Expression, source: str) -> None:
@@ -263,6 +356,7 @@ _APPLY: dict[str, Any] = {
 def _build(root: ast.expr, inputs: dict[str, Value], source: str) -> Value | float:
     """Walks the checked tree bottom-up with an explicit stack (no recursion)."""
     results: dict[int, Value | float] = {}
+    segments = _Segments(source)
     stack: list[tuple[ast.expr, bool]] = [(root, False)]
     while stack:
         node, ready = stack.pop()
@@ -297,11 +391,49 @@ def _build(root: ast.expr, inputs: dict[str, Value], source: str) -> Value | flo
             assert isinstance(node, ast.Call) and isinstance(node.func, ast.Name)
             value = _call(node, [results.pop(id(a)) for a in node.args], source)
         if isinstance(value, Value) and value.parents and not value.label:
-            segment = ast.get_source_segment(source, node)
-            if segment is not None and len(segment) <= 24:
+            segment = segments.short(node)
+            if segment is not None:
                 value.label = segment
         results[id(node)] = value
     return results[id(root)]
+
+
+class _Segments:
+    """The source text of a node, in time proportional to its length.
+
+    ``ast.get_source_segment`` splits the whole source into lines at every call, so labelling
+    each node of a long formula with it takes time quadratic in the length. The offsets in the
+    tree count bytes of UTF-8 within a line; this keeps the encoded text and the byte offset of
+    each line once.
+    """
+
+    __slots__ = ("data", "lines")
+
+    #: Longest label taken from the text.
+    LONGEST = 24
+
+    def __init__(self, source: str) -> None:
+        self.data = source.encode("utf-8")
+        self.lines = [0]
+        for line in self.data.splitlines(keepends=True):
+            self.lines.append(self.lines[-1] + len(line))
+
+    def short(self, node: ast.AST) -> str | None:
+        """The text of ``node`` if it is at most ``LONGEST`` characters long, else None."""
+        end_line = getattr(node, "end_lineno", None)
+        end_col = getattr(node, "end_col_offset", None)
+        if end_line is None or end_col is None:
+            return None
+        start = self.lines[node.lineno - 1] + node.col_offset  # type: ignore[attr-defined]
+        end = self.lines[end_line - 1] + end_col
+        if end - start > 4 * self.LONGEST:  # a character is at most 4 bytes
+            return None
+        text = self.data[start:end].decode("utf-8")
+        return text if len(text) <= self.LONGEST else None
+
+    # The plain version, quadratic in the length of the formula:
+    #     segment = ast.get_source_segment(source, node)
+    #     return segment if segment is not None and len(segment) <= 24 else None
 
 
 def _number(node: ast.Constant, source: str) -> float:

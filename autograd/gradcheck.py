@@ -29,8 +29,28 @@ def _evaluate(f: Callable[..., Any], args: list[float]) -> float:
     return out.data if isinstance(out, Value) else _as_float(out, "f's result")
 
 
+def _step(eps: object) -> float:
+    """``eps`` as a float, refused unless it is finite and > 0."""
+    value = _as_float(eps, "eps")
+    if not (math.isfinite(value) and value > 0.0):
+        raise ValueError(f"eps must be a finite number > 0, got {value!r}; try eps=1e-6")
+    return value
+
+
+def _tolerance(value: object, name: str) -> float:
+    """A tolerance as a float, refused unless it is finite and >= 0."""
+    result = _as_float(value, name)
+    if not (math.isfinite(result) and result >= 0.0):
+        raise ValueError(f"{name} must be a finite number >= 0, got {result!r}")
+    return result
+
+
 def numerical_grad(f: Callable[..., Any], *args: float, eps: float = 1e-6) -> list[float]:
-    """Central differences ``(f(x + eps) - f(x - eps)) / (2 eps)`` for each argument in turn."""
+    """Central differences ``(f(x + eps) - f(x - eps)) / (2 eps)`` for each argument in turn.
+
+    ``eps`` must be finite and > 0 (``ValueError`` otherwise).
+    """
+    eps = _step(eps)
     point = [_as_float(a.data if isinstance(a, Value) else a, f"argument {i}")
              for i, a in enumerate(args)]
     result = []
@@ -54,13 +74,15 @@ def gradcheck(
 
     Passes where ``|analytic - numeric| <= atol + rtol * |numeric|`` for every input. Returns True,
     or raises :class:`GradcheckError` listing every input's analytic and numeric derivative.
+    ``eps`` must be finite and > 0, ``atol`` and ``rtol`` finite and >= 0: anything else (an
+    infinite step would report nan mismatches) raises ``ValueError`` before ``f`` is called.
 
     >>> gradcheck(lambda x, y: (x * y).tanh() + x ** 3, 1.0, 2.0)
     True
     """
-    eps = _as_float(eps, "eps")
-    if not eps > 0.0:
-        raise ValueError(f"eps must be > 0, got {eps!r}")
+    eps = _step(eps)
+    atol = _tolerance(atol, "atol")
+    rtol = _tolerance(rtol, "rtol")
     if not args:
         raise ValueError("gradcheck needs at least one argument to differentiate")
     point = [_as_float(a.data if isinstance(a, Value) else a, f"argument {i}")

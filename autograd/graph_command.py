@@ -13,13 +13,19 @@ from __future__ import annotations
 import argparse
 import math
 import sys
+from collections.abc import Sequence
 
+from .cli_base import HelpFormatter, UsageError
 from .expression import ExpressionError, evaluate
+from .files import check_writable
 from .viz import RANKDIRS, format_number, render, to_dot
 
-__all__ = ["add_parser", "run", "parse_binding"]
+__all__ = ["add_parser", "run", "parse_binding", "protect_formula"]
 
 _EXTENSIONS = (".dot", ".svg", ".png", ".pdf", ".html")
+# The options of ``graph`` that take a value, and those that do not.
+_WITH_VALUE = ("-o", "--output", "--rankdir", "--max-nodes")
+_FLAGS = ("-h", "--help")
 
 
 def add_parser(subparsers: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
@@ -33,7 +39,12 @@ def add_parser(subparsers: argparse._SubParsersAction) -> None:  # type: ignore[
             "functions exp, log, tanh, sigmoid, relu, sqrt, sin, cos, abs, softplus and "
             "leaky_relu; it is parsed, never run as code."
         ),
-        formatter_class=argparse.ArgumentDefaultsHelpFormatter,
+        epilog=(
+            "examples:\n"
+            "  autograd graph 'tanh(x*w + b)' x=1 w=0.5 b=0 -o graph.svg\n"
+            "  autograd graph '-x**2' x=3          (a formula may start with a minus sign)"
+        ),
+        formatter_class=HelpFormatter,
     )
     parser.add_argument("expression", help="the formula, e.g. 'tanh(x*w + b)'")
     parser.add_argument("bindings", nargs="*", metavar="name=number",
@@ -69,30 +80,64 @@ def parse_binding(text: str) -> tuple[str, float]:
     return name, value
 
 
-def run(args: argparse.Namespace) -> int:
-    from .cli import UsageError
+def protect_formula(argv: Sequence[str]) -> list[str]:
+    """``argv`` with a ``graph`` formula that starts with ``-`` marked as an argument.
 
+    argparse would read ``-x*w`` as an unknown option. The first argument after ``graph``
+    that is not one of its options (or an option's value) is the formula; if it starts with
+    ``-`` it gets a leading space, which argparse leaves alone and the parser strips.
+
+    >>> protect_formula(["graph", "-x", "x=1"])
+    ['graph', ' -x', 'x=1']
+    >>> protect_formula(["graph", "-o", "g.svg", "-x", "x=1"])
+    ['graph', '-o', 'g.svg', ' -x', 'x=1']
+    """
+    args = list(argv)
+    try:
+        i = args.index("graph") + 1
+    except ValueError:
+        return args
+    if any(a in ("train",) or not a.startswith("-") for a in args[:i - 1]):
+        return args  # "graph" is not the command word here
+    while i < len(args):
+        arg = args[i]
+        if arg == "--":
+            return args
+        if arg in _WITH_VALUE:
+            i += 2
+        elif arg in _FLAGS or arg.split("=", 1)[0] in _WITH_VALUE[1:]:
+            i += 1
+        else:
+            if arg.startswith("-"):
+                args[i] = " " + arg
+            return args
+    return args
+
+
+def run(args: argparse.Namespace) -> int:
     bindings: dict[str, float] = {}
     for text in args.bindings:
         try:
             name, value = parse_binding(text)
         except ValueError as err:
-            raise UsageError(f"autograd graph: {err}") from None
+            raise UsageError(str(err)) from None
         if name in bindings:
-            raise UsageError(f"autograd graph: {name} is given twice")
+            raise UsageError(f"{name} is given twice")
         bindings[name] = value
     output = args.output
     if output is not None and not output.lower().endswith(_EXTENSIONS):
         raise UsageError(
-            f"autograd graph: cannot tell the format of {output!r}; "
+            f"cannot tell the format of {output!r}; "
             "use a .dot, .svg, .png, .pdf or .html file name"
         )
     if args.max_nodes < 1:
-        raise UsageError("autograd graph: --max-nodes must be at least 1")
+        raise UsageError("--max-nodes must be at least 1")
     try:
         out, inputs = evaluate(args.expression, bindings)
     except ExpressionError as err:
-        raise UsageError(f"autograd graph: {err}") from None
+        raise UsageError(str(err)) from None
+    if output is not None:
+        check_writable(output)  # before drawing, which can take a while
     out.label = out.label or "out"
     out.backward()
     lines = [f"value = {format_number(out.data, 10)}"]

@@ -44,6 +44,7 @@ from typing import TYPE_CHECKING, Any, TypeVar
 from . import ops
 from .data import random_state
 from .engine import Value, dot
+from .files import MAX_JSON_BYTES, atomic_write, read_json
 from .losses import (
     binary_cross_entropy,
     cross_entropy,
@@ -61,6 +62,11 @@ __all__ = [
 #: Format name and version written in the header of a saved module.
 FORMAT = "autograd.nn"
 FORMAT_VERSION = 1
+
+#: Most parameters :meth:`MLP.from_file` builds by default (pass ``max_parameters`` for more).
+#: The count is worked out from the architecture in the file, and checked against this cap and
+#: against the number of entries in the file's state, before any module is made.
+MAX_PARAMETERS = 1_000_000
 
 #: What a module takes: a list or tuple, a NumPy array (1-D), or any other ordered iterable of
 #: numbers or Values; one number or Value alone when the module has one input.
@@ -268,7 +274,10 @@ class Module:
                     f"state dict entry {name!r} must be a real number, "
                     f"got {type(v).__name__}: {v!r}"
                 )
-            f = float(v)
+            try:
+                f = float(v)
+            except OverflowError:
+                f = math.inf
             if not math.isfinite(f):
                 raise ValueError(f"state dict entry {name!r} must be finite, got {f!r}")
             values.append(f)
@@ -281,7 +290,9 @@ class Module:
         """Writes the module to ``path`` as JSON: a small header, the architecture, the state.
 
         A parameter that is nan or infinite (training diverged) cannot be saved: ``ValueError``
-        naming it, and no file is written.
+        naming it, and no file is written. The file is written whole or not at all (a temporary
+        file renamed over it, see :func:`autograd.files.atomic_write`): whatever fails, the old
+        file at ``path`` survives intact.
         """
         for name, p in self.named_parameters():
             if not math.isfinite(p.data):
@@ -293,21 +304,17 @@ class Module:
             "state": self.state_dict(),
         }
         text = json.dumps(document, indent=1, allow_nan=False)
-        with open(path, "w", encoding="utf-8") as f:
-            f.write(text + "\n")
+        atomic_write(path, text + "\n")
 
-    def load(self: _M, path: str | os.PathLike[str]) -> _M:
+    def load(self: _M, path: str | os.PathLike[str], *, max_bytes: int = MAX_JSON_BYTES) -> _M:
         """Fills this module in place from a file written by :meth:`save`, and returns it.
 
         A plain JSON object of name -> number (a bare state dict) is accepted too. A file that is
-        not valid JSON, was written for another format or architecture, or whose state does not
-        match raises ``ValueError`` naming the problem, and nothing changes.
+        not valid UTF-8 JSON, is larger than ``max_bytes`` (64 MiB by default), is nested
+        deeply, was written for another format or architecture, or whose state does not match
+        raises ``ValueError`` naming the file and the problem, and nothing changes.
         """
-        with open(path, encoding="utf-8") as f:
-            try:
-                document = json.load(f)
-            except json.JSONDecodeError as err:
-                raise ValueError(f"{os.fspath(path)}: not valid JSON ({err})") from None
+        document = read_json(path, max_bytes=max_bytes)
         try:
             state = _state_from_document(document, self.architecture())
             self.load_state_dict(state)
@@ -354,11 +361,50 @@ def _state_from_document(document: object, architecture: dict[str, Any]) -> Mapp
     return state
 
 
+def _mlp_fields(arch: dict[str, Any]) -> tuple[int, list[int], str]:
+    """The ``nin``, ``nouts`` and ``activation`` fields of a saved MLP, each checked."""
+    for key in ("nin", "nouts", "activation"):
+        if key not in arch:
+            raise ValueError(f"field 'architecture' has no {key!r}")
+    nin, nouts, activation = arch["nin"], arch["nouts"], arch["activation"]
+    if isinstance(nin, bool) or not isinstance(nin, int) or nin < 1:
+        raise ValueError(f"architecture field 'nin' must be a positive integer, got "
+                         f"{_short(nin)}")
+    if not isinstance(nouts, list) or not nouts or any(
+            isinstance(n, bool) or not isinstance(n, int) or n < 1 for n in nouts):
+        raise ValueError("architecture field 'nouts' must be a non-empty list of positive "
+                         f"integers, got {_short(nouts)}")
+    if not isinstance(activation, str) or activation not in _ACTIVATIONS:
+        valid = ", ".join(repr(a) for a in ACTIVATIONS)
+        raise ValueError(f"architecture field 'activation' is {_short(activation)}; valid "
+                         f"activations are {valid}")
+    return nin, nouts, activation
+
+
+def _mlp_parameter_count(nin: int, nouts: list[int]) -> int:
+    """Weights and biases of ``MLP(nin, nouts)``, in exact integer arithmetic."""
+    fan_in = [nin, *nouts[:-1]]
+    return sum((i + 1) * o for i, o in zip(fan_in, nouts))
+
+
+def _short(value: object) -> str:
+    """``repr`` cut to a readable length (a hostile file can hold huge numbers)."""
+    text = repr(value) if not isinstance(value, int) or value.bit_length() < 200 \
+        else f"an integer of about {int(value.bit_length() * 0.30103)} digits"
+    return text if len(text) <= 60 else text[:57] + "..."
+
+
+def _amount(count: int) -> str:
+    """``1,234`` for a count, ``about 10**402`` for an absurd one."""
+    return f"{count:,}" if count < 10 ** 18 else f"about 10**{int(count.bit_length() * 0.30103)}"
+
+
 def _describe(arch: object) -> str:
     if not isinstance(arch, dict):
         return repr(arch)
-    args = ", ".join(f"{k}={v!r}" for k, v in arch.items() if k != "type")
-    return f"{arch.get('type', '?')}({args})"
+    args = ", ".join(f"{k}={_short(v)}" for k, v in arch.items() if k != "type")
+    kind = arch.get("type", "?")
+    return f"{kind if isinstance(kind, str) else _short(kind)}({args})"
 
 
 class Neuron(Module):
@@ -500,21 +546,41 @@ class MLP(Module):
                 "activation": self.activation}
 
     @classmethod
-    def from_file(cls, path: str | os.PathLike[str]) -> MLP:
-        """Builds an MLP of the architecture recorded in a file written by :meth:`save`."""
-        with open(path, encoding="utf-8") as f:
-            try:
-                document = json.load(f)
-            except json.JSONDecodeError as err:
-                raise ValueError(f"{os.fspath(path)}: not valid JSON ({err})") from None
+    def from_file(cls, path: str | os.PathLike[str], *, max_bytes: int = MAX_JSON_BYTES,
+                  max_parameters: int = MAX_PARAMETERS) -> MLP:
+        """Builds an MLP of the architecture recorded in a file written by :meth:`save`.
+
+        The file is read once, within :meth:`load`'s limits. Before any layer is made, the
+        parameter count that the recorded architecture implies is checked against
+        ``max_parameters`` and against the number of entries in the file's state, so a small
+        file cannot ask for a huge model; every refusal is a ``ValueError`` naming the file and
+        the field.
+        """
+        name = os.fspath(path)
+        document = read_json(path, max_bytes=max_bytes)
         arch = document.get("architecture") if isinstance(document, dict) else None
         if not isinstance(arch, dict) or arch.get("type") != "MLP":
-            raise ValueError(f"{os.fspath(path)}: no MLP architecture recorded in the file")
+            raise ValueError(f"{name}: no MLP architecture recorded in the file")
         try:
-            model = cls(arch["nin"], arch["nouts"], arch["activation"], seed=0)
-        except (KeyError, TypeError, ValueError) as err:
-            raise ValueError(f"{os.fspath(path)}: bad architecture {arch!r} ({err})") from None
-        model.load(path)
+            nin, nouts, activation = _mlp_fields(arch)
+            state = _state_from_document(document, arch)
+            count = _mlp_parameter_count(nin, nouts)
+            if count > max_parameters:
+                raise ValueError(
+                    f"the architecture MLP(nin={_short(nin)}, nouts={_short(nouts)}) has "
+                    f"{_amount(count)} parameters, more than "
+                    f"max_parameters={max_parameters:,}; pass max_parameters to build it"
+                )
+            if count != len(state):
+                raise ValueError(
+                    f"the architecture MLP(nin={_short(nin)}, nouts={_short(nouts)}) has "
+                    f"{_amount(count)} parameters but field 'state' holds {len(state):,} "
+                    + ("entry" if len(state) == 1 else "entries")
+                )
+            model = cls(nin, nouts, activation, seed=0)
+            model.load_state_dict(state)
+        except ValueError as err:
+            raise ValueError(f"{name}: {err}") from None
         return model
 
     def to_torch(self) -> Any:
@@ -532,7 +598,9 @@ class MLP(Module):
         needs the ``torch`` extra. See :mod:`autograd.torch_bridge`."""
         from .torch_bridge import from_torch
 
-        return from_torch(seq, cls)
+        model = from_torch(seq, cls)
+        assert isinstance(model, MLP)
+        return model
 
     def __repr__(self) -> str:
         return f"MLP({self.nin}, {self.nouts}, activation={self.activation!r})"

@@ -42,14 +42,34 @@ import os
 import re
 import subprocess
 import tempfile
+from collections.abc import Sequence
 from importlib import resources
-from typing import TYPE_CHECKING, Any
+from typing import Any, Protocol
 
 from . import ops
 from .engine import Value
 
-if TYPE_CHECKING:
-    from .trace import BackwardTrace
+
+class BackwardTrace(Protocol):
+    """What the player reads of a recorded pass (:class:`autograd.trace.BackwardTrace`); the
+    player never imports the trace module, which imports the drawing, which offers the player."""
+
+    @property
+    def root(self) -> Value: ...
+
+    @property
+    def seed(self) -> float: ...
+
+    @property
+    def order(self) -> list[Value]: ...
+
+    @property
+    def steps(self) -> Sequence[Any]: ...
+
+    @property
+    def grads(self) -> dict[Value, float]: ...
+
+    def name(self, node: Value) -> str: ...
 
 __all__ = ["page", "fragment", "player_data", "save", "MAX_NODES", "TooManyNodesError"]
 
@@ -72,13 +92,13 @@ class TooManyNodesError(ValueError):
 
 def _format(x: float) -> str:
     """Numbers as the drawing writes them (one place, so the player and the drawing agree)."""
-    from .viz import format_number
+    from .fmt import format_number
 
     return format_number(x)
 
 
 def _op_text(node: Value) -> str:
-    from .viz import op_text
+    from .fmt import op_text
 
     return op_text(node).splitlines()[0] if node.parents else ""
 
@@ -208,7 +228,7 @@ _STRIP = re.compile(r"<!--.*?-->\s*|<title>.*?</title>\s*", re.S)
 
 def _svg(dot_source: str) -> str:
     """The drawing as inline SVG: no XML prolog, comments or hover titles of internal ids."""
-    from .viz import run_dot
+    from .dot import run_dot
 
     try:
         text = run_dot(dot_source, "svg").decode("utf-8")
@@ -256,7 +276,7 @@ def fragment(trace: BackwardTrace, *, title: str | None = None, rankdir: str = "
     Outside a page of its own (``standalone=False``) the keys work while the player has focus
     (click it), and the address's ``#step=N`` is left to the page.
     """
-    from .viz import RANKDIRS
+    from .dot import RANKDIRS
 
     if rankdir not in RANKDIRS:
         raise ValueError(f"rankdir must be one of {', '.join(RANKDIRS)}, got {rankdir!r}")

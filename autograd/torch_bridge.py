@@ -13,12 +13,12 @@ one of these functions is called, never by ``import autograd``.
 from __future__ import annotations
 
 import math
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from . import ops
 
-if TYPE_CHECKING:  # the bridge is reached from nn's methods; it never imports nn itself
-    from .nn import MLP
+# The bridge is reached from nn's methods (MLP.to_torch, MLP.from_torch) and never imports nn
+# itself: ``model`` is an autograd.nn.MLP and ``mlp`` the MLP class, typed loosely here.
 
 __all__ = ["to_torch", "from_torch", "TORCH_HINT"]
 
@@ -63,7 +63,7 @@ def _torch() -> Any:
     return torch
 
 
-def to_torch(model: MLP) -> Any:
+def to_torch(model: Any) -> Any:
     """An equal ``torch.nn.Sequential`` in float64: the same weights, the same activations.
 
     >>> import torch
@@ -102,7 +102,7 @@ def _describe(module: Any) -> str:
     return type(module).__name__
 
 
-def from_torch(seq: Any, mlp: type[MLP]) -> MLP:
+def from_torch(seq: Any, mlp: Any) -> Any:
     """An :class:`~autograd.nn.MLP` equal to ``seq``, a ``torch.nn.Sequential`` of ``Linear``
     layers (with biases) and one kind of activation between them, none after the last one:
     the torch.nn twin of one of ``mlp``'s activations (ReLU, Tanh, Sigmoid, LeakyReLU(0.01),

@@ -11,14 +11,17 @@ matrix.
 from __future__ import annotations
 
 import argparse
+import io
 import math
 import os
+import shutil
 import sys
 import time
 from typing import Any, TextIO
 
 from . import data, digits
-from .cli import UsageError
+from .cli_base import HelpFormatter, UsageError
+from .files import atomic_write, check_writable
 from .nn import ACTIVATIONS, MLP
 from .optim import SGD, Adam, LinearDecay, Optimizer
 from .training import (
@@ -62,6 +65,26 @@ def resolve_defaults(args: argparse.Namespace) -> None:
     if "steps" in given:
         args.epochs = None
 
+#: Most samples ``--samples`` accepts: the engine is scalar, and a million samples would take
+#: hours per step and gigabytes of memory.
+MAX_SAMPLES = 100_000
+
+# Defaults of the options that apply to one dataset or optimizer only: the parser leaves them
+# None, so that giving one where it does not apply can be refused.
+DEFAULT_CENTERS = 3
+DEFAULT_FACTOR = 0.5
+DEFAULT_MOMENTUM = 0.9
+
+
+#: Training counts as diverged when the loss is not finite, or when it exceeds this many times
+#: the first step's loss (or 1, whichever is larger): none of the losses here grows like that
+#: while training works.
+GROWTH = 1e6
+
+
+class DivergedError(RuntimeError):
+    """The loss stopped being a finite number: training stops, nothing is saved (exit 1)."""
+
 
 # --- argument types: each raises ArgumentTypeError, which argparse turns into a usage error ----
 
@@ -78,6 +101,18 @@ def _parsed(text: str, convert: Any, ok: Any, what: str) -> Any:
 
 def _positive_int(text: str) -> int:
     result: int = _parsed(text, int, lambda v: v >= 1, "a positive integer")
+    return result
+
+
+def _samples(text: str) -> int:
+    result: int = _parsed(text, int, lambda v: 1 <= v <= MAX_SAMPLES,
+                          f"a number of samples from 1 to {MAX_SAMPLES:,}")
+    return result
+
+
+def _classes(text: str) -> int:
+    result: int = _parsed(text, int, lambda v: 2 <= v <= 1000, "a number of clusters from 2 "
+                          "to 1000")
     return result
 
 
@@ -126,20 +161,25 @@ def add_parser(subparsers: Any) -> None:
         help="train a small MLP on a 2-D toy dataset",
         description="Train a multi-layer perceptron on a 2-D toy dataset with the scalar "
                     "autograd engine, then print the final loss and the train and test accuracy.",
-        formatter_class=argparse.ArgumentDefaultsHelpFormatter,
+        epilog="example:\n  autograd train --dataset circles --hidden 8,8 --steps 200 "
+               "--save model.json --plot boundary.png",
+        formatter_class=HelpFormatter,
     )
     add = parser.add_argument
     group = parser.add_argument_group("data")
     group.add_argument("--dataset", choices=DATASETS, default="moons", help="which dataset")
-    group.add_argument("--samples", type=_positive_int,
+    group.add_argument("--samples", type=_samples,
                        default=ByDataset(200, "200", digits=None), metavar="N",
-                       help="number of samples (digits: the first N of 1,797; all by default)")
+                       help="number of samples (digits: the first N of 1,797; all by default), "
+                            f"at most {MAX_SAMPLES:,}")
     group.add_argument("--noise", type=_non_negative, default=0.1,
                        help="standard deviation of the Gaussian noise (blobs: of each cluster)")
-    group.add_argument("--factor", type=_fraction, default=0.5,
-                       help="circles: radius of the inner circle")
-    group.add_argument("--centers", type=_positive_int, default=3, metavar="K",
-                       help="blobs: number of clusters (classes)")
+    group.add_argument("--factor", type=_fraction, default=None,
+                       help=f"circles only: radius of the inner circle (default: "
+                            f"{DEFAULT_FACTOR})")
+    group.add_argument("--centers", type=_classes, default=None, metavar="K",
+                       help=f"blobs only: number of clusters (classes), at least 2 (default: "
+                            f"{DEFAULT_CENTERS})")
     group.add_argument("--test-size", type=_fraction, default=0.25, metavar="FRACTION",
                        help="fraction of the samples held out for testing (0: none)")
     group = parser.add_argument_group("model")
@@ -162,7 +202,9 @@ def add_parser(subparsers: Any) -> None:
                        metavar="LR",
                        help="decay the learning rate linearly to this by the last step "
                             "(None: keep it constant; digits: 0.0005)")
-    group.add_argument("--momentum", type=_non_negative, default=0.9, help="sgd momentum")
+    group.add_argument("--momentum", type=_fraction, default=None,
+                       help=f"sgd only: momentum, in [0, 1) (default: {DEFAULT_MOMENTUM}; "
+                            "the library's SGD defaults to 0.0)")
     group.add_argument("--l2", type=_non_negative, default=0.0, metavar="ALPHA",
                        help="L2 penalty alpha * sum(p**2) added to the loss")
     group.add_argument("--batch-size", type=_count,
@@ -185,12 +227,18 @@ def add_parser(subparsers: Any) -> None:
 
 
 def _check_output(path: str, flag: str) -> None:
-    """Fails before training if ``path`` cannot be written (no directory, or a directory)."""
-    folder = os.path.dirname(os.path.abspath(path))
-    if not os.path.isdir(folder):
-        raise FileNotFoundError(f"{flag} {path}: directory {folder} does not exist")
-    if os.path.isdir(path):
-        raise IsADirectoryError(f"{flag} {path}: is a directory")
+    """Fails before training if ``path`` cannot be written (no folder, a folder, no right)."""
+    try:
+        check_writable(path)
+    except FileNotFoundError as err:
+        folder = os.path.dirname(os.path.abspath(path))
+        if os.path.isdir(folder):  # it exists, but files cannot be made there (/proc)
+            raise RuntimeError(f"{flag} {path}: cannot write there ({err.strerror})") from None
+        raise RuntimeError(f"{flag} {path}: directory {folder} does not exist") from None
+    except IsADirectoryError:
+        raise RuntimeError(f"{flag} {path}: is a directory") from None
+    except OSError as err:
+        raise RuntimeError(f"{flag} {path}: cannot write there ({err.strerror})") from None
 
 
 def _plot_backend(path: str) -> None:
@@ -206,7 +254,7 @@ def _plot_backend(path: str) -> None:
     formats = Figure().canvas.get_supported_filetypes()
     if suffix not in formats:
         raise UsageError(
-            f"autograd train: --plot {path}: unknown image format {suffix!r}; "
+            f"--plot {path}: unknown image format {suffix!r}; "
             f"use one of {', '.join(sorted(formats))}"
         )
 
@@ -226,6 +274,33 @@ def _make_data(args: argparse.Namespace) -> data.Dataset:
     return data.make_blobs(n, centers=args.centers, cluster_std=noise, seed=seed)
 
 
+def _resolve(args: argparse.Namespace) -> None:
+    """Refuses options given where they do not apply, then fills in their defaults."""
+    for flag, name, applies, default in (
+        ("--centers", "centers", args.dataset == "blobs", DEFAULT_CENTERS),
+        ("--factor", "factor", args.dataset == "circles", DEFAULT_FACTOR),
+        ("--momentum", "momentum", args.optimizer == "sgd", DEFAULT_MOMENTUM),
+    ):
+        if getattr(args, name) is None:
+            setattr(args, name, default)
+        elif not applies:
+            where = "--optimizer sgd" if name == "momentum" else \
+                f"--dataset {'blobs' if name == 'centers' else 'circles'}"
+            raise UsageError(f"{flag} applies to {where} only")
+
+
+def _number(x: float) -> str:
+    """A loss for a progress line: 4 decimals, or 4 significant digits when it is huge."""
+    return f"{x:.4f}" if abs(x) < 1e6 else f"{x:.4g}"
+
+
+def _columns(out: TextIO) -> int:
+    try:
+        return os.get_terminal_size(out.fileno()).columns
+    except (OSError, ValueError, AttributeError):
+        return shutil.get_terminal_size().columns
+
+
 class _Progress:
     """A status line rewritten in place on a terminal; a line every tenth of the run otherwise."""
 
@@ -236,11 +311,24 @@ class _Progress:
         self.every = max(1, steps // 10)
         self.width = len(str(steps))
         self.shown = 0.0
+        self.first: float | None = None
 
     def __call__(self, step: int, loss: float, acc: float) -> None:
-        line = (f"step {step:>{self.width}}/{self.steps}  loss {loss:.4f}  "
+        if self.first is None:
+            self.first = loss
+        if not math.isfinite(loss) or loss > GROWTH * max(self.first, 1.0):
+            if self.tty and step > 1:
+                self.out.write("\n")
+            what = f"is {loss}" if not math.isfinite(loss) else \
+                f"grew from {_number(self.first)} to {_number(loss)}"
+            raise DivergedError(
+                f"training diverged: the loss {what} at step {step}; nothing was saved; "
+                "try a smaller learning rate (--lr)"
+            )
+        line = (f"step {step:>{self.width}}/{self.steps}  loss {_number(loss)}  "
                 f"batch accuracy {acc:.1%}")
         if self.tty:
+            line = line[:max(20, _columns(self.out) - 1)]
             now = time.perf_counter()
             if now - self.shown >= 0.05 or step == self.steps:
                 self.shown = now
@@ -257,13 +345,14 @@ def run(args: argparse.Namespace) -> int:
     """Runs ``autograd train`` with parsed arguments; returns the exit code."""
     out = sys.stdout
     resolve_defaults(args)
+    _resolve(args)
     classes = {"blobs": args.centers, "digits": 10}.get(args.dataset, 2)
     loss = args.loss
     if loss == "auto":
         loss = "hinge" if classes == 2 else "cross_entropy"
     if loss in ("hinge", "bce") and classes != 2:
         fix = "use --loss cross_entropy" + (" or --centers 2" if args.dataset == "blobs" else "")
-        raise UsageError(f"autograd train: --loss {loss} needs two classes; "
+        raise UsageError(f"--loss {loss} needs two classes; "
                          f"{args.dataset} has {classes} ({fix})")
     if args.save:
         _check_output(args.save, "--save")
@@ -277,7 +366,7 @@ def run(args: argparse.Namespace) -> int:
             X_train, X_test, y_train, y_test = data.train_test_split(  # noqa: N806
                 X, y, test_size=args.test_size, seed=args.seed)
         except ValueError as err:
-            raise UsageError(f"autograd train: --test-size: {err}") from None
+            raise UsageError(f"--test-size: {err}") from None
     else:
         X_train, X_test, y_train, y_test = X, [], y, []  # noqa: N806
 
@@ -297,6 +386,8 @@ def run(args: argparse.Namespace) -> int:
     batch = "full batch" if args.batch_size == 0 or args.batch_size >= len(y_train) \
         else f"batches of {args.batch_size}"
     lr = f"lr {args.lr:g}" + (f" -> {args.lr_end:g}" if schedule else "")
+    optimizer_name = args.optimizer if args.optimizer == "adam" \
+        else f"sgd (momentum {args.momentum:g})"
 
     what = ("handwritten 8x8 (UCI), pixels scaled to [0, 1]" if args.dataset == "digits"
             else f"noise {args.noise:g}")
@@ -304,7 +395,7 @@ def run(args: argparse.Namespace) -> int:
           f"{len(y_train)} train, {len(y_test)} test", file=out)
     print(f"model: {model!r}, {len(model.parameters())} parameters, loss {loss}", file=out)
     epochs = f" ({args.epochs} epochs)" if args.epochs is not None else ""
-    print(f"training: {args.optimizer}, {lr}, {args.steps} steps{epochs}, {batch}", file=out)
+    print(f"training: {optimizer_name}, {lr}, {args.steps} steps{epochs}, {batch}", file=out)
     out.flush()
 
     callback: Any = _Progress(args.steps, out)
@@ -318,9 +409,13 @@ def run(args: argparse.Namespace) -> int:
     elapsed = time.perf_counter() - start
 
     train_loss, train_acc = evaluate(model, X_train, y_train, loss)
-    print(f"final loss {train_loss:.4f} (train, {loss})", file=out)
+    if not math.isfinite(train_loss):
+        raise DivergedError(f"training diverged: the final loss is {train_loss}; nothing was "
+                            "saved; try a smaller learning rate (--lr)")
+    print(f"final loss {_number(train_loss)} (train, {loss})", file=out)
     print(f"train accuracy {train_acc:.1%} ({round(train_acc * len(y_train))}/{len(y_train)})",
           file=out)
+    test_acc = None
     if y_test:
         _, test_acc = evaluate(model, X_test, y_test, loss)
         print(f"test accuracy {test_acc:.1%} ({round(test_acc * len(y_test))}/{len(y_test)})",
@@ -338,16 +433,33 @@ def run(args: argparse.Namespace) -> int:
         digits.plot_report(args.plot, curve, model, X_test, y_test)
         print(f"saved the learning curve and the misclassified digits to {args.plot}", file=out)
     elif args.plot:
-        from matplotlib.figure import Figure
-
-        figure = Figure(figsize=(5, 5))
-        ax = figure.add_subplot()
-        title = f"{args.dataset}: train {train_acc:.1%}"
-        plot_decision_boundary(model, X_train, y_train, ax=ax, title=title)
-        if X_test:
-            ax.scatter([p[0] for p in X_test], [p[1] for p in X_test], marker="x", c="k",
-                       s=20, linewidths=0.8, label="test")
-            ax.legend(loc="lower right")
-        figure.savefig(args.plot, dpi=100, bbox_inches="tight")
+        _plot(args, model, (X_train, y_train, train_acc), (X_test, y_test, test_acc))
         print(f"saved the decision boundary to {args.plot}", file=out)
     return 0
+
+
+def _plot(args: argparse.Namespace, model: MLP, train: tuple[Any, Any, float],
+          test: tuple[Any, Any, float | None]) -> None:
+    """The decision boundary with the training points (circles) and the test points (triangles),
+    both accuracies in the title; written whole or not at all."""
+    from matplotlib.figure import Figure
+
+    X_train, y_train, train_acc = train  # noqa: N806
+    X_test, y_test, test_acc = test  # noqa: N806
+    figure = Figure(figsize=(5, 5))
+    ax = figure.add_subplot()
+    title = f"{args.dataset}: train {train_acc:.1%}"
+    if test_acc is not None:
+        title += f", test {test_acc:.1%}"
+    plot_decision_boundary(model, X_train, y_train, ax=ax, title=title)
+    ax.collections[-1].set_label(f"train ({len(y_train)})")
+    if X_test:
+        classes = max(max(y_train), max(y_test)) + 1
+        ax.scatter([p[0] for p in X_test], [p[1] for p in X_test], c=list(y_test),
+                   cmap="coolwarm", vmin=0, vmax=max(classes - 1, 1), marker="^", s=36,
+                   edgecolors="k", linewidths=1.0, label=f"test ({len(y_test)})")
+    ax.legend(loc="lower right", fontsize="small")
+    suffix = os.path.splitext(args.plot)[1].lstrip(".").lower()
+    buffer = io.BytesIO()
+    figure.savefig(buffer, format=suffix, dpi=100, bbox_inches="tight")
+    atomic_write(args.plot, buffer.getvalue())

@@ -40,16 +40,15 @@ from __future__ import annotations
 
 import math
 import os
-import shutil
-import subprocess
-import tempfile
 from collections.abc import Callable, Mapping
 from typing import Any
 
 from . import ops
 from .collapse import MODES as COLLAPSE_MODES
 from .collapse import Collapsed, Group, assign_groups, input_derivatives
+from .dot import RANKDIRS, GraphvizNotFoundError, run_dot
 from .engine import Value, topological_order
+from .files import atomic_write
 from .fmt import format_number, op_text
 from .naming import names_in_order
 
@@ -58,20 +57,8 @@ __all__ = [
     "RANKDIRS", "COLLAPSE_MODES", "to_html",
 ]
 
-RANKDIRS = ("LR", "TB", "RL", "BT")
-
-INSTALL_HINT = (
-    "the Graphviz 'dot' program is needed to render a drawing, but it was not found on PATH; "
-    "install it (Debian/Ubuntu: sudo apt-get install graphviz; macOS: brew install graphviz; "
-    "Windows: winget install graphviz), or write DOT text instead (a .dot file or to_dot())"
-)
-
 #: Attributes that draw a node or an arrow in red (the trace's current step).
 _RED = 'color="#d62728", fontcolor="#d62728", penwidth=2.5'
-
-
-class GraphvizNotFoundError(RuntimeError):
-    """The Graphviz ``dot`` program (a system package) is not installed."""
 
 
 # ---------------------------------------------------------------------------------------------
@@ -385,32 +372,7 @@ def render(root: Value, path: str | os.PathLike[str], rankdir: str = "LR",
         )
     source = to_dot(root, rankdir, **options)
     data = (source + "\n").encode() if ext == ".dot" else run_dot(source, _FORMATS[ext])
-    _write_whole(path, data)
+    atomic_write(path, data)  # whole or not at all, keeping the old file's mode
     return path
 
 
-def run_dot(source: str, fmt: str) -> bytes:
-    """Runs ``dot -T<fmt>`` on DOT text and returns the output."""
-    exe = shutil.which("dot")
-    if exe is None:
-        raise GraphvizNotFoundError(INSTALL_HINT)
-    result = subprocess.run([exe, f"-T{fmt}"], input=source.encode(), capture_output=True,
-                            check=False, timeout=120)
-    if result.returncode != 0:
-        message = result.stderr.decode(errors="replace").strip().splitlines()
-        raise RuntimeError(f"dot failed: {message[0] if message else 'no message'}")
-    return result.stdout
-
-
-def _write_whole(path: str, data: bytes) -> None:
-    folder = os.path.dirname(os.path.abspath(path))
-    fd, tmp = tempfile.mkstemp(dir=folder, prefix=".autograd-", suffix=".tmp")
-    try:
-        with os.fdopen(fd, "wb") as f:
-            f.write(data)
-        os.chmod(tmp, 0o644)
-        os.replace(tmp, path)
-    except BaseException:
-        if os.path.exists(tmp):
-            os.unlink(tmp)
-        raise

@@ -8,6 +8,7 @@ import pytest
 from hypothesis import given
 
 from autograd import GradcheckError, Value, gradcheck
+from autograd.gradcheck import numerical_grad
 from autograd.testing import Expression, expressions
 
 
@@ -81,3 +82,26 @@ def test_expressions_keep_their_promises(case) -> None:  # type: ignore[no-untyp
     out = f(*args)
     assert isinstance(out, Value) and math.isfinite(out.data)
     assert f"x{len(args) - 1}" in repr(f)
+
+
+@pytest.mark.parametrize("bad", [math.inf, -math.inf, math.nan, 0.0, -1e-6])
+def test_refuses_a_step_that_is_not_finite_and_positive(bad):
+    calls = []
+
+    def f(x):
+        calls.append(x)
+        return x * x
+
+    with pytest.raises(ValueError, match="eps must be a finite number > 0"):
+        gradcheck(f, 1.0, eps=bad)
+    with pytest.raises(ValueError, match="eps must be a finite number > 0"):
+        numerical_grad(f, 1.0, eps=bad)
+    assert calls == []
+
+
+@pytest.mark.parametrize("name", ["atol", "rtol"])
+@pytest.mark.parametrize("bad", [math.inf, math.nan, -1e-3])
+def test_refuses_a_tolerance_that_is_not_finite_and_non_negative(name, bad):
+    with pytest.raises(ValueError, match=f"{name} must be a finite number >= 0"):
+        gradcheck(lambda x: x * x, 1.0, **{name: bad})
+    assert gradcheck(lambda x: x * x, 1.0, **{name: 0.0 if name == "rtol" else 1e-5})

@@ -87,7 +87,8 @@ def test_svg_without_dot_program_exits_1_with_install_hint(tmp_path: Path) -> No
 
 
 @pytest.mark.parametrize("args, fragment", [
-    (("x +", "x=1"), "invalid syntax"),
+    (("x +", "x=1"), "autograd graph: the formula ends too soon: expected a number, a name "
+                     "or '(' after '+' at column 4"),
     (("x", "x=abc"), "'abc' is not a number"),
     (("x", "x"), "write name=number"),
     (("x", "1x=2"), "not a valid name"),

@@ -1,0 +1,212 @@
+"""The command line's contract: exit codes, one-line messages, interrupts, closed pipes, flags."""
+# mypy: disallow-untyped-defs=False, disallow-incomplete-defs=False, disallow-untyped-calls=False
+
+from __future__ import annotations
+
+import io
+import os
+import signal
+import stat
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+import autograd
+from autograd import train_command
+from autograd.cli import main
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def _env():
+    env = dict(os.environ)
+    env["PYTHONPATH"] = os.pathsep.join([str(ROOT), env.get("PYTHONPATH", "")])
+    return env
+
+
+def run(*args, cwd=None):
+    return subprocess.run([sys.executable, "-m", "autograd", *args], cwd=cwd or ROOT,
+                          env=_env(), capture_output=True, timeout=120, check=False)
+
+
+def one_line(stderr: bytes, prefix: str) -> str:
+    text = stderr.decode()
+    assert "Traceback" not in text
+    assert len(text.strip().splitlines()) == 1, text
+    assert text.startswith(prefix + ": "), text
+    return text
+
+
+# --- train -------------------------------------------------------------------------------------
+
+
+def test_diverging_training_stops_exit_1_and_saves_nothing(tmp_path):
+    r = run("train", "--lr", "1e9", "--optimizer", "sgd", "--samples", "40", "--steps", "50",
+            "--save", "m.json", cwd=tmp_path)
+    assert r.returncode == 1
+    message = one_line(r.stderr, "autograd train")
+    assert "diverged" in message and "at step" in message and "smaller learning rate" in message
+    assert not (tmp_path / "m.json").exists()
+    assert "final loss" not in r.stdout.decode()
+    assert all(len(line) < 100 for line in r.stdout.decode().splitlines())
+
+
+def test_progress_lines_fit_the_terminal(monkeypatch):
+    class Terminal(io.StringIO):
+        def isatty(self):
+            return True
+
+    monkeypatch.setenv("COLUMNS", "40")
+    out = Terminal()
+    for loss in (123456.789, 3e300):  # the first loss is never a divergence
+        train_command._Progress(1000, out)(1000, loss, 0.5)
+    for chunk in out.getvalue().split("\r"):
+        assert len(chunk.replace("\033[K", "").rstrip("\n")) <= 39
+    assert "3e+300" in out.getvalue()
+
+
+def test_non_finite_loss_is_named_with_its_step():
+    progress = train_command._Progress(10, io.StringIO())
+    progress(1, 0.7, 0.5)
+    with pytest.raises(train_command.DivergedError, match="the loss is nan at step 2"):
+        progress(2, float("nan"), 0.5)
+
+
+@pytest.mark.skipif(not os.path.isdir("/proc/self"), reason="needs /proc")
+def test_unwritable_save_fails_before_training(tmp_path):
+    r = run("train", "--save", "/proc/m.json", cwd=tmp_path)
+    assert r.returncode == 1
+    message = one_line(r.stderr, "autograd train")
+    assert "/proc/m.json" in message and "cannot write" in message
+    assert b"step" not in r.stdout and b"data:" not in r.stdout
+
+
+@pytest.mark.parametrize("args, fragment", [
+    (["--samples", "1000000000"], "from 1 to 100,000"),
+    (["--dataset", "blobs", "--centers", "1"], "--centers"),
+    (["--centers", "4"], "--centers applies to --dataset blobs only"),
+    (["--factor", "0.3", "--dataset", "moons"], "--factor applies to --dataset circles only"),
+    (["--momentum", "0.5"], "--momentum applies to --optimizer sgd only"),
+    (["--optimizer", "sgd", "--momentum", "1.5"], "--momentum"),
+])
+def test_bad_combinations_exit_2_before_any_work(tmp_path, args, fragment):
+    r = run("train", *args, cwd=tmp_path)
+    assert r.returncode == 2
+    assert fragment in one_line(r.stderr, "autograd train")
+    assert r.stdout == b""
+
+
+def test_help_defaults_once_and_real():
+    r = run("train", "--help")
+    assert r.returncode == 0
+    text = " ".join(r.stdout.decode().split())
+    assert "(default: None)" not in text
+    assert "(default: 0.9; the library's SGD defaults to 0.0)" in text
+    assert "(default: 3)" in text and "(default: 0.5)" in text
+    for line in r.stdout.decode().split("\n  -"):
+        assert line.count("(default:") <= 1, line
+    r = run("graph", "--help")
+    text = " ".join(r.stdout.decode().split())
+    assert "(default: DOT text to stdout)" in text and "(default: None)" not in text
+
+
+def test_header_shows_the_momentum(tmp_path):
+    r = run("train", "--optimizer", "sgd", "--steps", "1", "--samples", "20", cwd=tmp_path)
+    assert r.returncode == 0
+    assert "training: sgd (momentum 0.9), lr 0.05" in r.stdout.decode()
+
+
+def test_version():
+    r = run("--version")
+    assert r.returncode == 0
+    assert r.stdout.decode().strip() == f"autograd {autograd.__version__} (scalar-autograd)"
+
+
+def test_closed_stdout_exits_quietly(tmp_path):
+    child = subprocess.Popen([sys.executable, "-m", "autograd", "train", "--steps", "200"],
+                             cwd=tmp_path, env=_env(), stdout=subprocess.PIPE,
+                             stderr=subprocess.PIPE)
+    assert child.stdout is not None and child.stderr is not None
+    assert child.stdout.readline().startswith(b"data:")
+    child.stdout.close()  # as `| head -n 1` does
+    code = child.wait(timeout=120)
+    assert child.stderr.read() == b""
+    assert code == 1
+
+
+def test_ctrl_c_is_one_line(tmp_path):
+    child = subprocess.Popen([sys.executable, "-m", "autograd", "train", "--steps", "100000"],
+                             cwd=tmp_path, env=_env(), stdout=subprocess.PIPE,
+                             stderr=subprocess.PIPE)
+    assert child.stdout is not None
+    assert child.stdout.readline().startswith(b"data:")
+    child.send_signal(signal.SIGINT)
+    _, err = child.communicate(timeout=60)
+    assert child.returncode == 130
+    assert err.decode() == "autograd train: interrupted\n"
+
+
+def test_run_time_error_without_text_names_its_kind(monkeypatch, capsys):
+    def fail(args):
+        raise MemoryError
+
+    monkeypatch.setattr(train_command, "run", fail)
+    assert main(["train"]) == 1
+    err = capsys.readouterr().err
+    assert err.startswith("autograd train: out of memory") and err.count("\n") == 1
+
+
+# --- graph -------------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("args", [
+    ["-x", "x=1"], ["-x*w", "x=2", "w=3"], ["--rankdir", "TB", "-x", "x=1"],
+    ["-o", "g.dot", "-x", "x=1"], ["- x", "x=1"],
+])
+def test_formula_may_start_with_minus(tmp_path, args):
+    r = run("graph", *args, cwd=tmp_path)
+    assert r.returncode == 0, r.stderr
+    assert b"d/dx" in r.stdout
+
+
+def test_output_in_a_missing_folder_names_the_users_path(tmp_path):
+    target = tmp_path / "no" / "such" / "g.svg"
+    r = run("graph", "x*2", "x=1", "-o", str(target))
+    assert r.returncode == 1
+    message = one_line(r.stderr, "autograd graph")
+    assert str(target) in message and ".autograd-" not in message and ".tmp" not in message
+
+
+def test_output_keeps_the_files_mode(tmp_path):
+    target = tmp_path / "g.dot"
+    target.write_text("old")
+    os.chmod(target, 0o600)
+    r = run("graph", "x*2", "x=1", "-o", str(target))
+    assert r.returncode == 0, r.stderr
+    assert stat.S_IMODE(target.stat().st_mode) == 0o600
+    assert target.read_text().startswith("digraph")
+
+
+def test_formula_with_a_stray_byte_is_a_usage_error():
+    r = subprocess.run([sys.executable, "-m", "autograd", "graph", b"x\xff", "x=1"],
+                       cwd=ROOT, env=_env(), capture_output=True, timeout=60, check=False)
+    assert r.returncode == 2
+    assert "not valid UTF-8" in one_line(r.stderr, "autograd graph")
+
+
+@pytest.mark.parametrize("args", [
+    ["x +", "x=1"], ["x", "x=1", "--max-nodes", "0"], ["x", "y"], ["x", "x=1", "--bogus"],
+])
+def test_graph_messages_have_one_prefix(args):
+    r = run("graph", *args)
+    assert r.returncode == 2
+    message = one_line(r.stderr, "autograd graph")
+    assert message.count("autograd") == 1
+
+
+def test_usage_error_for_no_command():
+    r = run()
+    assert r.returncode == 2
+    one_line(r.stderr, "autograd")
