@@ -10,7 +10,7 @@
 
 # The submodules of the public contract come with ``import autograd`` (``autograd.testing``,
 # which needs hypothesis, is imported on demand).
-from . import data, nn, optim, trace, viz
+from . import data, math, nn, optim, trace, viz
 from .collector import gc_paused
 from .compiler import compile as compile  # public as autograd.compile, kept out of __all__
 from .custom import custom_op
@@ -27,6 +27,7 @@ from .engine import sum as sum  # public as autograd.sum, kept out of __all__ (s
 from .explain import explain
 from .forward import hvp, jacobian, jvp, vjp
 from .functional import grad, hessian, value_and_grad
+from .functions import atan2, clamp, hypot, maximum, minimum
 from .gradcheck import GradcheckError, gradcheck
 
 __version__ = "0.1.0"
@@ -59,4 +60,10 @@ __all__ = [
     "logsumexp",
     "explain",
     "gc_paused",
+    "math",
+    "atan2",
+    "hypot",
+    "maximum",
+    "minimum",
+    "clamp",
 ]

@@ -36,6 +36,7 @@ from types import TracebackType
 from typing import Any, SupportsFloat, TypeVar
 
 from . import ops
+from .guard import guard as _guard
 from .ops import Op
 
 # ``sum`` is public (``autograd.engine.sum``) but left out of ``__all__``: a star import must
@@ -156,11 +157,21 @@ def as_float(x: object, what: str) -> float:
     if type(x) is float:
         return x
     if isinstance(x, numbers.Real) and not isinstance(x, bool):
-        return float(x)
+        try:
+            return float(x)
+        except OverflowError:
+            raise OverflowError(
+                f"{what} {_short(x)} is too large for a float (at most about 1.8e308)"
+            ) from None
     raise TypeError(
         f"{what} must be a real number (int, float or a NumPy scalar), "
         f"got {type(x).__name__}: {x!r}"
     )
+
+
+def _short(x: object) -> str:
+    text = repr(x)
+    return text if len(text) <= 40 else f"{text[:20]}...{text[-10:]} ({len(text)} characters)"
 
 
 def _grad_float(value: object) -> float:
@@ -186,7 +197,7 @@ def _number(x: object) -> float | None:
     if type(x) is float:
         return x
     if isinstance(x, numbers.Real) and not isinstance(x, bool):
-        return float(x)
+        return _as_float(x, "operand")
     return None
 
 
@@ -296,11 +307,69 @@ class Value:
 
         return reduce_graph(self)
 
+    # --- a Value behaves like a 0-d tensor towards Python -------------------------------------
+
     def __float__(self) -> float:
+        # Inside the functional API, float() of a Value that depends on an argument would drop
+        # its gradient without a word (math.sin(x) calls it): refuse it there. Elsewhere this
+        # costs one read of a global.
+        if _guard.calls:
+            _guard.check(self)
         return self.data
 
-    # Values hash and compare for equality by identity (the defaults), so they can be dict keys.
-    # Ordering compares the numbers, like comparing 0-d tensors.
+    def item(self) -> float:
+        """The number, as a float (like ``tensor.item()``).
+
+        >>> Value(2.5).item()
+        2.5
+        """
+        return self.data
+
+    def __int__(self) -> int:
+        return int(self.data)
+
+    def __trunc__(self) -> int:
+        return int(self.data)
+
+    # math.floor(v) and math.ceil(v) (and NumPy's floor and ceil of an object array) give
+    # Values, whose derivative is 0; int(v), math.trunc(v) and round(v) give ints.
+    def __floor__(self) -> Value:
+        return _unary(ops.FLOOR, self)
+
+    def __ceil__(self) -> Value:
+        return _unary(ops.CEIL, self)
+
+    def __round__(self, ndigits: int | None = None) -> float | int:
+        return round(self.data, ndigits)
+
+    def __format__(self, spec: str) -> str:
+        """Formats the number: ``f"{loss:.4f}"``; an empty spec gives ``str(v)``.
+
+        >>> f"{Value(2.0) / 3:.3f}"
+        '0.667'
+        """
+        return format(self.data, spec) if spec else str(self)
+
+    def __bool__(self) -> bool:
+        return self.data != 0.0
+
+    # Values compare by their numbers, like 0-d tensors (returning bools), and hash by identity,
+    # so they still work as dict keys and in sets; never find a Value in a list with ``==``,
+    # ``in`` or ``.index`` (use ``is``, or a set or dict keyed by the Value).
+    __hash__ = object.__hash__
+
+    def __eq__(self, other: object) -> bool:
+        if isinstance(other, Value):
+            return self.data == other.data
+        c = _number(other)
+        return NotImplemented if c is None else self.data == c
+
+    def __ne__(self, other: object) -> bool:
+        if isinstance(other, Value):
+            return self.data != other.data
+        c = _number(other)
+        return NotImplemented if c is None else self.data != c
+
     def __lt__(self, other: Value | Number) -> bool:
         return _compared(self, "<", other, self.data < (
             other.data if isinstance(other, Value) else other))
@@ -373,6 +442,18 @@ class Value:
         c = _number(other)
         return NotImplemented if c is None else _with_const(ops.RPOW_CONST, self, c)
 
+    def __mod__(self, other: Value | Number) -> Value:
+        return _binary_with(ops.MOD, self, other)
+
+    def __rmod__(self, other: Number) -> Value:
+        return _binary_with(ops.MOD, other, self)
+
+    def __floordiv__(self, other: Value | Number) -> Value:
+        return _binary_with(ops.FLOORDIV, self, other)
+
+    def __rfloordiv__(self, other: Number) -> Value:
+        return _binary_with(ops.FLOORDIV, other, self)
+
     def __neg__(self) -> Value:
         return _unary(ops.NEG, self)
 
@@ -416,6 +497,97 @@ class Value:
 
     def abs(self) -> Value:
         return _unary(ops.ABS, self)
+
+    def tan(self) -> Value:
+        return _unary(ops.TAN, self)
+
+    def sinh(self) -> Value:
+        return _unary(ops.SINH, self)
+
+    def cosh(self) -> Value:
+        return _unary(ops.COSH, self)
+
+    def asin(self) -> Value:
+        return _unary(ops.ASIN, self)
+
+    def acos(self) -> Value:
+        return _unary(ops.ACOS, self)
+
+    def atan(self) -> Value:
+        return _unary(ops.ATAN, self)
+
+    def asinh(self) -> Value:
+        return _unary(ops.ASINH, self)
+
+    def acosh(self) -> Value:
+        return _unary(ops.ACOSH, self)
+
+    def atanh(self) -> Value:
+        return _unary(ops.ATANH, self)
+
+    def log2(self) -> Value:
+        return _unary(ops.LOG2, self)
+
+    def log10(self) -> Value:
+        return _unary(ops.LOG10, self)
+
+    def log1p(self) -> Value:
+        return _unary(ops.LOG1P, self)
+
+    def expm1(self) -> Value:
+        return _unary(ops.EXPM1, self)
+
+    def exp2(self) -> Value:
+        return _unary(ops.EXP2, self)
+
+    def erf(self) -> Value:
+        return _unary(ops.ERF, self)
+
+    def gelu(self) -> Value:
+        return _unary(ops.GELU, self)
+
+    def silu(self) -> Value:
+        return _unary(ops.SILU, self)
+
+    def sign(self) -> Value:
+        return _unary(ops.SIGN, self)
+
+    def floor(self) -> Value:
+        return _unary(ops.FLOOR, self)
+
+    def ceil(self) -> Value:
+        return _unary(ops.CEIL, self)
+
+    def rsqrt(self) -> Value:
+        return _unary(ops.RSQRT, self)
+
+    def reciprocal(self) -> Value:
+        return _unary(ops.RECIPROCAL, self)
+
+    def elu(self, alpha: float = 1.0) -> Value:
+        return _with_const(ops.ELU, self, _as_float(alpha, "elu alpha"))
+
+    # NumPy's names, which NumPy calls on each element of an object array (``np.arcsin(arr)``)
+    arcsin = asin
+    arccos = acos
+    arctan = atan
+    arcsinh = asinh
+    arccosh = acosh
+    arctanh = atanh
+
+    def arctan2(self, x: Value | Number) -> Value:
+        """``atan2(self, x)``, under NumPy's name (``autograd.atan2`` is the function)."""
+        return _binary(ops.ATAN2, self, _as_value(x))
+
+    def hypot(self, other: Value | Number) -> Value:
+        """``hypot(self, other)``, under NumPy's name (``autograd.hypot`` is the function)."""
+        return _binary(ops.HYPOT, self, _as_value(other))
+
+    def __array_ufunc__(self, ufunc: Any, method: str, *inputs: Any, **kwargs: Any) -> Any:
+        """NumPy's functions on a Value give Values (``np.sin(v)``), through the op table."""
+        from .numpy_dispatch import array_ufunc
+
+        return array_ufunc(ufunc, method, inputs, kwargs)
 
     # --- backward ------------------------------------------------------------------------------
 
@@ -592,6 +764,22 @@ def _with_const(fn: Op, x: Value, c: float) -> Value:
 
 def _nary(fn: Op, xs: tuple[Value, ...], consts: tuple[float, ...] | None = None) -> Value:
     return _apply(fn, xs, consts)
+
+
+def _binary_with(fn: Op, x: Any, y: Any) -> Value:
+    """A two-input op where one side may be a plain number (made a leaf, which gets no
+    gradient); NotImplemented for anything else, so Python raises its usual TypeError."""
+    if not isinstance(x, Value):
+        c = _number(x)
+        if c is None:
+            return NotImplemented  # type: ignore[no-any-return]
+        x = _leaf(c)
+    if not isinstance(y, Value):
+        c = _number(y)
+        if c is None:
+            return NotImplemented  # type: ignore[no-any-return]
+        y = _leaf(c)
+    return _binary(fn, x, y)
 
 
 def apply_op(fn: Op, *args: Any) -> Value:

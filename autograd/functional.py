@@ -35,6 +35,7 @@ from .engine import (
     partials_as_values,
     topological_order,
 )
+from .guard import guard
 
 __all__ = ["grad", "value_and_grad", "hessian", "backprop"]
 
@@ -136,9 +137,11 @@ def _output(result: Any) -> Value:
 def _call(f: Callable[..., Any], variables: list[Value]) -> Value:
     """``f(*variables)`` as a Value, with the variables known as this thread's innermost level."""
     _active.levels.append(frozenset(variables))
+    guard.enter()  # float() of a Value that depends on the variables now raises (guard.py)
     try:
         return _output(f(*variables))
     finally:
+        guard.exit()
         _active.levels.pop()
 
 

@@ -22,8 +22,9 @@ Initialisation (every draw from the module's own ``random.Random(seed)``, never 
 generator; ``seed=None`` picks a fresh unpredictable seed):
 
 * weights are drawn from ``uniform(-a, a)`` with ``a = sqrt(k / nin)`` (scaled by fan-in):
-  ``k = 6`` for "relu" and "leaky_relu" (He: variance ``2 / nin``), ``k = 3`` for "tanh",
-  "sigmoid", "softplus" and "linear" (variance ``1 / nin``, Xavier-like);
+  ``k = 6`` for the rectifiers, whose derivative jumps at 0 ("relu", "leaky_relu", "elu";
+  He: variance ``2 / nin``), ``k = 3`` for "tanh", "sigmoid", "softplus", "gelu", "silu" and
+  "linear" (variance ``1 / nin``, Xavier-like);
 * biases start at 0.
 
 State is a flat dict of name -> float, names such as ``"layers.0.neurons.3.w.1"`` and

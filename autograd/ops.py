@@ -170,6 +170,59 @@ def _cos(x: Any) -> Any:
     return math.cos(x) if type(x) is float else x.cos()
 
 
+def _data(x: Any) -> float:
+    # the number of a float or a Value (rules whose derivative is piecewise constant use it)
+    return x if type(x) is float else x.data
+
+
+def _erf(x: Any) -> Any:
+    return math.erf(x) if type(x) is float else x.erf()
+
+
+def _sinh(x: Any) -> Any:
+    return math.sinh(x) if type(x) is float else x.sinh()
+
+
+def _cosh(x: Any) -> Any:
+    return math.cosh(x) if type(x) is float else x.cosh()
+
+
+def _sigmoid_of(x: Any) -> Any:
+    return _sigmoid(x) if type(x) is float else x.sigmoid()
+
+
+def _power(x: Any, c: Any) -> Any:
+    """``x ** c``; on floats ``±inf`` where the result is too large (as PyTorch), never the bare
+    ``OverflowError`` of Python's ``**``: a local derivative may be infinite where the op's
+    value is finite (``d/dx x**-1`` at ``1e-300``)."""
+    if type(x) is not float or type(c) is not float:
+        return x ** c
+    try:
+        return math.pow(x, c)
+    except OverflowError:
+        odd = x < 0.0 and c.is_integer() and c % 2.0 == 1.0
+        return -INF if odd else INF
+
+
+def _rsqrt(v: Any) -> Any:
+    # 1 / sqrt(v) for v >= 0: inf at 0, as PyTorch's derivatives of asin, acos and acosh there;
+    # on a Value the rsqrt op, whose own derivative is -inf there (so second derivatives are too)
+    return _rsqrt_float(v) if type(v) is float else v.rsqrt()
+
+
+def _recip(v: Any) -> Any:
+    # 1 / v with ±inf at ±0 (PyTorch's atanh'(±1)), never ZeroDivisionError inside a rule
+    return _reciprocal(v) if type(v) is float else v.reciprocal()
+
+
+def _rsqrt_float(x: float) -> float:
+    return INF if x == 0.0 else 1.0 / math.sqrt(x)
+
+
+def _reciprocal(x: float) -> float:
+    return math.copysign(INF, x) if x == 0.0 else 1.0 / x
+
+
 def _sign(x: Any) -> float:
     # a kink's derivative is a constant: 1.0, -1.0, or 0.0 at the kink itself
     return 1.0 if x > 0.0 else (-1.0 if x < 0.0 else 0.0)
@@ -218,15 +271,15 @@ def _pow_const_partials(x: Any, c: float, out: Any) -> tuple[Any, ...]:
     # d/dx x**c = c * x**(c - 1); PyTorch's conventions where that is not finite
     if c == 0.0:
         return (0.0,)
-    if type(x) is float:
-        if x == 0.0 and c < 1.0:
-            return (INF,)  # 0 < c < 1: the slope is vertical at 0 (c < 0 fails in forward)
-        return (c * math.pow(x, c - 1.0),)
-    return (c * x ** (c - 1.0),)
+    if c < 1.0 and _data(x) == 0.0:
+        # 0 < c < 1 (c < 0 fails in forward): the slope is vertical at 0, c / x**(1 - c) = inf
+        # (and the second derivative -inf), as PyTorch
+        return (c * _recip(_power(x, 1.0 - c)),)
+    return (c * _power(x, c - 1.0),)
 
 
 def _rpow_const(x: float, c: float) -> float:
-    if c < 0.0 and not x.is_integer():
+    if c < 0.0 and not x.is_integer() and math.isfinite(x):
         raise ValueError(f"negative base {c!r} to the non-integer power {x!r}")
     if c == 0.0 and x < 0.0:
         raise ZeroDivisionError(f"zero base to the negative power {x!r}")
@@ -234,16 +287,20 @@ def _rpow_const(x: float, c: float) -> float:
 
 
 def _rpow_const_partials(x: Any, c: float, out: Any) -> tuple[Any, ...]:
-    # d/dx c**x = c**x * log(c) = out * log(c); not real for c <= 0
+    # d/dx c**x = c**x * log(c) = out * log(c) for c > 0. With c == 0 the function is constant
+    # where it is defined (0**x = 0 for x > 0, 1 at x == 0): d/dx = 0, as PyTorch. With c < 0
+    # it is defined at integers only and has no derivative: nan, as PyTorch.
     if c > 0.0:
         return (out * math.log(c),)
+    if c == 0.0:
+        return (0.0,)
     return (math.nan,)
 
 
 def _sqrt_partials(x: Any, out: Any) -> tuple[Any, ...]:
     # d/dx sqrt(x) = 1 / (2 sqrt(x)) = 0.5 / out; infinite at 0, as in PyTorch
-    if float(out) == 0.0:
-        return (INF,)
+    if _data(out) == 0.0:
+        return (0.5 * _recip(out),)  # inf, and -inf for the second derivative, as PyTorch
     return (0.5 / out,)
 
 
@@ -255,7 +312,7 @@ def _logsumexp(xs: Sequence[float]) -> float:
     # m + log(sum(e^(x - m))) with m = max(x): no term overflows
     m = max(xs)
     if math.isinf(m):
-        return m
+        return math.nan if any(x != x for x in xs) else m
     return m + math.log(math.fsum([math.exp(x - m) for x in xs]))
 
 
@@ -288,6 +345,133 @@ def _wsum_const_partials(ws: Sequence[Any], cs: Sequence[float], out: Any) -> tu
     return (*cs, 1.0)
 
 
+LN2 = math.log(2.0)
+LN10 = math.log(10.0)
+SQRT_HALF = math.sqrt(0.5)
+INV_SQRT_2PI = 1.0 / math.sqrt(2.0 * math.pi)
+TWO_OVER_SQRT_PI = 2.0 / math.sqrt(math.pi)
+
+
+def _atanh(x: float) -> float:
+    # math.atanh refuses ±1; PyTorch gives ±inf there (nan beyond, where we raise)
+    if abs(x) == 1.0:
+        return math.copysign(INF, x)
+    return math.atanh(x)
+
+
+def _exp2(x: float) -> float:
+    return math.pow(2.0, x)
+
+
+def _gelu(x: float) -> float:
+    # x * Phi(x), Phi the standard normal distribution function, through erf (exact form)
+    return 0.5 * x * (1.0 + math.erf(x * SQRT_HALF))
+
+
+def _gelu_partials(x: Any, out: Any) -> tuple[Any, ...]:
+    # d/dx x Phi(x) = Phi(x) + x phi(x)
+    return (0.5 * (1.0 + _erf(x * SQRT_HALF)) + x * _exp(-0.5 * x * x) * INV_SQRT_2PI,)
+
+
+def _silu(x: float) -> float:
+    return x * _sigmoid(x)
+
+
+def _silu_partials(x: Any, out: Any) -> tuple[Any, ...]:
+    # d/dx x s(x) = s + x s (1 - s), s = sigmoid(x)
+    s = _sigmoid_of(x)
+    return (s * (1.0 + x * (1.0 - s)),)
+
+
+def _elu(x: float, alpha: float) -> float:
+    return x if x > 0.0 else alpha * math.expm1(x)  # nan stays nan
+
+
+def _elu_partials(x: Any, alpha: float, out: Any) -> tuple[Any, ...]:
+    # d/dx = 1 for x > 0, else alpha e**x = out + alpha (alpha at 0, as PyTorch)
+    if x == 0.0:
+        return (alpha,)  # a constant at the kink: its second derivative is 0 there, as PyTorch
+    return (out + alpha,) if x < 0.0 else (1.0,)  # nan: 1, as PyTorch
+
+
+def _sign_of(x: float) -> float:
+    return 1.0 if x > 0.0 else (-1.0 if x < 0.0 else 0.0)  # sign(nan) = 0, as torch.sign
+
+
+def _floor(x: float) -> float:
+    return float(math.floor(x)) if math.isfinite(x) else x
+
+
+def _ceil(x: float) -> float:
+    return float(math.ceil(x)) if math.isfinite(x) else x
+
+
+def _zero(*args: Any) -> tuple[float, ...]:
+    # the derivative of a step function: 0 for each Value input (the last argument is ``out``)
+    return (0.0,) * (len(args) - 1)
+
+
+def _mod(x: float, y: float) -> float:
+    return x % y  # Python's modulo: the sign of y, like torch.remainder
+
+
+def _mod_partials(x: Any, y: Any, out: Any) -> tuple[Any, ...]:
+    # x % y = x - y floor(x/y): d/dx = 1, d/dy = -floor(x/y), a constant between the jumps
+    return (1.0, -(_data(x) // _data(y)))
+
+
+def _floordiv(x: float, y: float) -> float:
+    return x // y
+
+
+def _atan2_partials(y: Any, x: Any, out: Any) -> tuple[Any, ...]:
+    # d/dy atan2(y, x) = x / (x**2 + y**2), d/dx = -y / (x**2 + y**2); 0 at the origin, as PyTorch
+    r = x * x + y * y
+    if _data(r) == 0.0:
+        return (0.0, 0.0)
+    return (x / r, -y / r)
+
+
+def _hypot_partials(x: Any, y: Any, out: Any) -> tuple[Any, ...]:
+    # d/dx sqrt(x**2 + y**2) = x / out; nan at the origin, as PyTorch (0/0)
+    if _data(out) == 0.0:
+        return (math.nan, math.nan)
+    return (x / out, y / out)
+
+
+def _maximum(x: float, y: float) -> float:
+    if x != x or y != y:
+        return math.nan
+    return x if x >= y else y
+
+
+def _minimum(x: float, y: float) -> float:
+    if x != x or y != y:
+        return math.nan
+    return x if x <= y else y
+
+
+def _maximum_partials(x: Any, y: Any, out: Any) -> tuple[Any, ...]:
+    # 1 to the larger input; a tie sends half to each, as PyTorch (and a nan 1 to both)
+    if x == y:
+        return (0.5, 0.5)
+    return (0.0 if x < y else 1.0, 0.0 if x > y else 1.0)
+
+
+def _minimum_partials(x: Any, y: Any, out: Any) -> tuple[Any, ...]:
+    if x == y:
+        return (0.5, 0.5)
+    return (0.0 if x > y else 1.0, 0.0 if x < y else 1.0)
+
+
+def _clamp_min(x: float, lo: float) -> float:
+    return x if x >= lo or x != x else lo  # a nan (x or lo) gives nan, as PyTorch
+
+
+def _clamp_max(x: float, hi: float) -> float:
+    return x if x <= hi or x != x else hi
+
+
 # ---------------------------------------------------------------------------------------------
 # The table.
 # ---------------------------------------------------------------------------------------------
@@ -317,7 +501,7 @@ DIV = _declare(Op("div", "/", BINARY, _div, lambda x, y, out: (1.0 / y, -out / y
                   sample=(ANYWHERE, NONZERO), torch="div", numpy="divide",
                   example="Value(3.0) / Value(2.0)  # data 1.5"))
 POW = _declare(Op("pow", "**", BINARY, _pow_value,
-                  lambda x, y, out: (y * x ** (y - 1.0), out * _log(x)),
+                  lambda x, y, out: (y * _power(x, y - 1.0), out * _log(x)),
                   domain="x > 0", maths="d/dx = y x**(y-1), d/dy = x**y log(x) = out log(x)",
                   sample=(((0.1, 3.0),), ((-3.0, 3.0),)), torch="pow", numpy="power",
                   example="Value(2.0) ** Value(3.0)  # data 8.0"))
@@ -385,7 +569,7 @@ SIGMOID = _declare(Op("sigmoid", "sigmoid", UNARY, _sigmoid,
                       role=ACTIVATION, torch="sigmoid", method="sigmoid",
                       example="Value(0.0).sigmoid()  # data 0.5"))
 RELU = _declare(Op("relu", "relu", UNARY, lambda x: 0.0 if x <= 0.0 else x,  # nan stays nan
-                   lambda x, out: (1.0 if x > 0.0 else 0.0,),
+                   lambda x, out: (0.0 if x <= 0.0 else 1.0,),  # nan: 1, as PyTorch
                    maths="d/dx = 1 if x > 0 else 0 (0 at 0, as in PyTorch)", kinks=(0.0,),
                    role=ACTIVATION, torch="relu", method="relu",
                    example="Value(-2.0).relu()  # data 0.0"))
@@ -406,6 +590,162 @@ SOFTPLUS = _declare(Op("softplus", "softplus", UNARY, _softplus, _softplus_parti
 IDENTITY = _declare(Op("identity", "id", UNARY, lambda x: x, lambda x, out: (1.0,),
                        maths="d/dx = 1 (marks a variable for the functional API)",
                        role=ACTIVATION, torch="clone", numpy="positive"))
+
+# --- more functions of one Value (math's and PyTorch's names) --------------------------------
+_UNIT: tuple[tuple[Interval, ...], ...] = (((-0.95, 0.95),),)
+TAN = _declare(Op("tan", "tan", UNARY, math.tan, lambda x, out: (1.0 + out * out,),
+                  domain="x not an odd multiple of pi/2",
+                  maths="d/dx = 1 + tan(x)**2 = 1 + out**2",
+                  sample=(((-1.4, 1.4),),), torch="tan", numpy="tan", math="tan", method="tan",
+                  example="Value(0.0).tan()  # data 0.0"))
+SINH = _declare(Op("sinh", "sinh", UNARY, math.sinh, lambda x, out: (_cosh(x),),
+                   domain="|x| <= 710.47 (larger overflows a float)", maths="d/dx = cosh(x)",
+                   torch="sinh", numpy="sinh", math="sinh", method="sinh",
+                   example="Value(0.0).sinh()  # data 0.0"))
+COSH = _declare(Op("cosh", "cosh", UNARY, math.cosh, lambda x, out: (_sinh(x),),
+                   domain="|x| <= 710.47 (larger overflows a float)", maths="d/dx = sinh(x)",
+                   torch="cosh", numpy="cosh", math="cosh", method="cosh",
+                   example="Value(0.0).cosh()  # data 1.0"))
+ASIN = _declare(Op("asin", "asin", UNARY, math.asin,
+                   lambda x, out: (_rsqrt(1.0 - x * x),),
+                   domain="-1 <= x <= 1", maths="d/dx = 1 / sqrt(1 - x**2); inf at ±1",
+                   sample=_UNIT, torch="asin", numpy="arcsin", math="asin", method="asin",
+                   example="Value(0.0).asin()  # data 0.0"))
+ACOS = _declare(Op("acos", "acos", UNARY, math.acos,
+                   lambda x, out: (-_rsqrt(1.0 - x * x),),
+                   domain="-1 <= x <= 1", maths="d/dx = -1 / sqrt(1 - x**2); -inf at ±1",
+                   sample=_UNIT, torch="acos", numpy="arccos", math="acos", method="acos",
+                   example="Value(1.0).acos()  # data 0.0"))
+ATAN = _declare(Op("atan", "atan", UNARY, math.atan, lambda x, out: (1.0 / (1.0 + x * x),),
+                   maths="d/dx = 1 / (1 + x**2)", torch="atan", numpy="arctan", math="atan",
+                   method="atan", example="Value(0.0).atan()  # data 0.0"))
+ASINH = _declare(Op("asinh", "asinh", UNARY, math.asinh, lambda x, out: (_rsqrt(x * x + 1.0),),
+                    maths="d/dx = 1 / sqrt(x**2 + 1)", torch="asinh", numpy="arcsinh",
+                    math="asinh", method="asinh", example="Value(0.0).asinh()  # data 0.0"))
+ACOSH = _declare(Op("acosh", "acosh", UNARY, math.acosh,
+                    lambda x, out: (_rsqrt(x * x - 1.0),),
+                    domain="x >= 1", maths="d/dx = 1 / sqrt(x**2 - 1); inf at 1",
+                    sample=(((1.05, 10.0),),), torch="acosh", numpy="arccosh", math="acosh",
+                    method="acosh", example="Value(1.0).acosh()  # data 0.0"))
+ATANH = _declare(Op("atanh", "atanh", UNARY, _atanh,
+                    lambda x, out: (_recip(1.0 - x * x),),
+                    domain="-1 <= x <= 1 (±inf at ±1, as PyTorch)",
+                    maths="d/dx = 1 / (1 - x**2); inf at ±1", sample=_UNIT, torch="atanh",
+                    numpy="arctanh", math="atanh", method="atanh",
+                    example="Value(0.0).atanh()  # data 0.0"))
+LOG2 = _declare(Op("log2", "log2", UNARY, math.log2, lambda x, out: (1.0 / (x * LN2),),
+                   domain="x > 0", maths="d/dx = 1 / (x log(2))", sample=(POSITIVE,),
+                   torch="log2", numpy="log2", math="log2", method="log2",
+                   example="Value(8.0).log2()  # data 3.0"))
+LOG10 = _declare(Op("log10", "log10", UNARY, math.log10, lambda x, out: (1.0 / (x * LN10),),
+                    domain="x > 0", maths="d/dx = 1 / (x log(10))", sample=(POSITIVE,),
+                    torch="log10", numpy="log10", math="log10", method="log10",
+                    example="Value(100.0).log10()  # data 2.0"))
+LOG1P = _declare(Op("log1p", "log1p", UNARY, math.log1p, lambda x, out: (1.0 / (1.0 + x),),
+                    domain="x > -1", maths="log(1 + x), exact for tiny x: d/dx = 1 / (1 + x)",
+                    sample=(((-0.95, 10.0),),), torch="log1p", numpy="log1p", math="log1p",
+                    method="log1p", example="Value(0.0).log1p()  # data 0.0"))
+EXPM1 = _declare(Op("expm1", "expm1", UNARY, math.expm1, lambda x, out: (out + 1.0,),
+                    domain="x <= 709.78 (larger overflows a float)",
+                    maths="e**x - 1, exact for tiny x: d/dx = e**x = out + 1", torch="expm1",
+                    numpy="expm1", math="expm1", method="expm1",
+                    example="Value(0.0).expm1()  # data 0.0"))
+EXP2 = _declare(Op("exp2", "exp2", UNARY, _exp2, lambda x, out: (out * LN2,),
+                   domain="x < 1024 (larger overflows a float)",
+                   maths="2**x: d/dx = 2**x log(2) = out log(2)", torch="exp2", numpy="exp2",
+                   math="exp2", method="exp2", example="Value(3.0).exp2()  # data 8.0"))
+ERF = _declare(Op("erf", "erf", UNARY, math.erf,
+                  lambda x, out: (TWO_OVER_SQRT_PI * _exp(-(x * x)),),
+                  maths="d/dx = 2 / sqrt(pi) e**(-x**2)", torch="erf", math="erf", method="erf",
+                  example="Value(0.0).erf()  # data 0.0"))
+GELU = _declare(Op("gelu", "gelu", UNARY, _gelu, _gelu_partials,
+                   maths="x Phi(x) = x (1 + erf(x / sqrt(2))) / 2: d/dx = Phi(x) + x phi(x)",
+                   role=ACTIVATION, torch="nn.functional.gelu", method="gelu",
+                   example="Value(0.0).gelu()  # data 0.0"))
+SILU = _declare(Op("silu", "silu", UNARY, _silu, _silu_partials,
+                   maths="x sigmoid(x): d/dx = s (1 + x (1 - s)), s = sigmoid(x)",
+                   role=ACTIVATION, torch="nn.functional.silu", method="silu",
+                   example="Value(0.0).silu()  # data 0.0"))
+ELU = _declare(Op("elu", "elu", UNARY_CONST, _elu, _elu_partials,
+                  maths="x if x > 0 else alpha (e**x - 1): d/dx = 1 if x > 0 else "
+                        "alpha e**x = out + alpha (alpha at 0, as PyTorch)",
+                  sample=(ANYWHERE, ((0.1, 3.0),)), kinks=(0.0,), role=ACTIVATION,
+                  torch="nn.functional.elu", method="elu",
+                  example="Value(-1.0).elu()  # data -0.6321..."))
+SIGN = _declare(Op("sign", "sign", UNARY, _sign_of, _zero,
+                   maths="-1, 0 or 1: d/dx = 0 (0 at the jump too, as PyTorch)", kinks=(0.0,),
+                   torch="sign", numpy="sign", method="sign",
+                   example="Value(-2.5).sign()  # data -1.0"))
+_INTEGERS = tuple(float(k) for k in range(-5, 6))
+FLOOR = _declare(Op("floor", "floor", UNARY, _floor, _zero,
+                    maths="the largest integer <= x: d/dx = 0 (0 at the jumps too, as PyTorch)",
+                    kinks=_INTEGERS, torch="floor", numpy="floor", math="floor",
+                    method="floor", example="Value(2.5).floor()  # data 2.0"))
+CEIL = _declare(Op("ceil", "ceil", UNARY, _ceil, _zero,
+                   maths="the smallest integer >= x: d/dx = 0 (0 at the jumps too, as PyTorch)",
+                   kinks=_INTEGERS, torch="ceil", numpy="ceil", math="ceil", method="ceil",
+                   example="Value(2.5).ceil()  # data 3.0"))
+
+# --- used by the rules above where a derivative is infinite ---------------------------------
+RSQRT = _declare(Op("rsqrt", "rsqrt", UNARY, _rsqrt_float, lambda x, out: (-0.5 * out * out * out,),
+                    domain="x >= 0 (inf at 0, as torch.rsqrt)",
+                    maths="1 / sqrt(x): d/dx = -x**-1.5 / 2 = -out**3 / 2; used by the rules of "
+                          "asin, acos, acosh, whose derivatives are infinite at ±1",
+                    sample=(POSITIVE,), torch="rsqrt", method="rsqrt",
+                    example="Value(4.0).rsqrt()  # data 0.5"))
+RECIPROCAL = _declare(Op("reciprocal", "1/x", UNARY, _reciprocal, lambda x, out: (-(out * out),),
+                         domain="all real numbers (±inf at ±0, as torch.reciprocal; the operator "
+                                "/ raises ZeroDivisionError there instead)",
+                         maths="1 / x: d/dx = -1/x**2 = -out**2; used by rules whose derivative "
+                               "is infinite somewhere (sqrt at 0, atanh at ±1)",
+                         sample=(NONZERO,), torch="reciprocal", method="reciprocal",
+                         example="Value(4.0).reciprocal()  # data 0.25"))
+
+# --- functions of two Values (a plain number is made a leaf, which gets no gradient) ----------
+# x in (2.2, 2.9) and y in (1, 1.05) keep x / y between 2 and 3: away from the jumps.
+_BETWEEN_JUMPS: tuple[tuple[Interval, ...], ...] = (((2.2, 2.9),), ((1.0, 1.05),))
+# |x| >= 1 and |y| <= 0.5: never a tie
+_APART: tuple[tuple[Interval, ...], ...] = (((-5.0, -1.0), (1.0, 5.0)), ((-0.5, 0.5),))
+MOD = _declare(Op("mod", "%", BINARY, _mod, _mod_partials, domain="y != 0",
+                  maths="Python's x % y = x - y floor(x/y) (the sign of y): d/dx = 1, "
+                        "d/dy = -floor(x/y)",
+                  sample=_BETWEEN_JUMPS, torch="remainder", numpy="remainder",
+                  example="Value(7.0) % 3  # data 1.0"))
+FLOORDIV = _declare(Op("floordiv", "//", BINARY, _floordiv, _zero, domain="y != 0",
+                       maths="floor(x / y): d/dx = d/dy = 0 (PyTorch's floor_divide has no "
+                             "derivative, so no torch twin)",
+                       sample=_BETWEEN_JUMPS, numpy="floor_divide",
+                       example="Value(7.0) // 2  # data 3.0"))
+ATAN2 = _declare(Op("atan2", "atan2", BINARY, math.atan2, _atan2_partials,
+                    maths="the angle of (x, y): d/dy = x / (x**2 + y**2), "
+                          "d/dx = -y / (x**2 + y**2); 0 at the origin, as PyTorch",
+                    sample=(NONZERO, ANYWHERE), torch="atan2", numpy="arctan2", math="atan2",
+                    example="autograd.atan2(Value(1.0), Value(1.0))  # data 0.7853..."))
+HYPOT = _declare(Op("hypot", "hypot", BINARY, math.hypot, _hypot_partials,
+                    maths="sqrt(x**2 + y**2): d/dx = x / out, d/dy = y / out; nan at the "
+                          "origin, as PyTorch",
+                    sample=(NONZERO, ANYWHERE), torch="hypot", numpy="hypot", math="hypot",
+                    example="autograd.hypot(Value(3.0), Value(4.0))  # data 5.0"))
+MAXIMUM = _declare(Op("maximum", "max", BINARY, _maximum, _maximum_partials,
+                      maths="the larger: d/dx = 1 if x > y, 0 if x < y, 1/2 at a tie "
+                            "(as PyTorch)", sample=_APART, torch="maximum", numpy="maximum",
+                      example="autograd.maximum(Value(1.0), 2.0)  # data 2.0"))
+MINIMUM = _declare(Op("minimum", "min", BINARY, _minimum, _minimum_partials,
+                      maths="the smaller: d/dx = 1 if x < y, 0 if x > y, 1/2 at a tie "
+                            "(as PyTorch)", sample=_APART, torch="minimum", numpy="minimum",
+                      example="autograd.minimum(Value(1.0), 2.0)  # data 1.0"))
+CLAMP_MIN = _declare(Op("clamp_min", "clamp_min", BINARY, _clamp_min,
+                        lambda x, lo, out: (1.0 if x >= lo else 0.0, 1.0 if x < lo else 0.0),
+                        maths="max(x, lo): d/dx = 1 if x >= lo (closed, as PyTorch's clamp), "
+                              "d/dlo = 1 if x < lo",
+                        sample=_APART, torch="clamp_min",
+                        example="autograd.clamp(Value(-1.0), 0.0)  # data 0.0"))
+CLAMP_MAX = _declare(Op("clamp_max", "clamp_max", BINARY, _clamp_max,
+                        lambda x, hi, out: (1.0 if x <= hi else 0.0, 1.0 if x > hi else 0.0),
+                        maths="min(x, hi): d/dx = 1 if x <= hi (closed, as PyTorch's clamp), "
+                              "d/dhi = 1 if x > hi",
+                        sample=_APART, torch="clamp_max",
+                        example="autograd.clamp(Value(2.0), None, 1.0)  # data 1.0"))
 
 # --- functions of many Values ----------------------------------------------------------------
 SUM = _declare(Op("sum", "sum", NARY, math.fsum, lambda xs, out: (1.0,) * len(xs),

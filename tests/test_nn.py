@@ -103,6 +103,9 @@ def test_neuron_forward_matches_formula(activation):
         "tanh": math.tanh(z),
         "sigmoid": 1 / (1 + math.exp(-z)),
         "leaky_relu": z if z > 0 else 0.01 * z,
+        "gelu": 0.5 * z * (1 + math.erf(z / math.sqrt(2))),
+        "silu": z / (1 + math.exp(-z)),
+        "elu": z if z > 0 else math.expm1(z),
         "softplus": math.log1p(math.exp(z)),
         "linear": z,
     }[activation]

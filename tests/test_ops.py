@@ -113,6 +113,8 @@ def test_each_method_applies_its_table_entry() -> None:
         if not op.method:
             continue
         x = 0.3
+        if op.sample and not any(lo <= x <= hi for lo, hi in op.sample[0]):
+            x = sum(op.sample[0][0]) / 2  # inside the domain (acosh needs x >= 1)
         extra = () if op.arity == ops.UNARY else (0.2,)
         out = getattr(Value(x), op.method)(*extra)
         assert out.op_name == op.name

@@ -31,6 +31,8 @@ def _torch_op(op: ops.Op) -> Callable[..., Any]:
         if op.arity == ops.NARY_CONST:
             return lambda *args: _torch_wsum_const(args[:-1], args[-1])
         return lambda *xs: _torch_wsum(xs)
+    if op.name == "floordiv":  # torch.floor_divide has no derivative; ours is 0 (SPEC)
+        return lambda x, y: torch.floor_divide(x.detach(), y.detach()) + 0.0 * (x + y)
     assert op.torch, f"{op.name}: the table gives no torch name"
     fn: Any = torch
     for part in op.torch.split("."):
