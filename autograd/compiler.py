@@ -1330,7 +1330,7 @@ def compile(f: Callable[..., Any], *, max_nodes: int = MAX_NODES) -> CompiledFun
             v0 = w * x
             total += 0.0 if v0 <= 0.0 else v0
             if not isfinite(x): raise fallback
-            g_v0 = 1.0 if v0 > 0.0 else 0.0
+            g_v0 = 0.0 if v0 <= 0.0 else 1.0
             if g_v0:
                 g_w += x * g_v0
         leaves[0].grad += g_w
