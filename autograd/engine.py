@@ -698,7 +698,7 @@ def _unary(fn: Op, x: Value) -> Value:
     # plain version: return _node(out, (x,), local, fn, None)
     v: Value = _new(Value)
     v.data = out
-    v.grad = 0.0
+    v._grad = 0.0
     v.label = ""
     if _mode.enabled:
         v.parents = (x,)
@@ -723,7 +723,7 @@ def _binary(fn: Op, x: Value, y: Value) -> Value:
     # plain version: return _node(out, (x, y), local, fn, None)
     v: Value = _new(Value)
     v.data = out
-    v.grad = 0.0
+    v._grad = 0.0
     v.label = ""
     if _mode.enabled:
         v.parents = (x, y)
@@ -747,7 +747,7 @@ def _with_const(fn: Op, x: Value, c: float) -> Value:
     # plain version: return _node(out, (x,), local, fn, c)
     v: Value = _new(Value)
     v.data = out
-    v.grad = 0.0
+    v._grad = 0.0
     v.label = ""
     if _mode.enabled:
         v.parents = (x,)
