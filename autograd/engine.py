@@ -35,7 +35,7 @@ from math import isfinite
 from types import TracebackType
 from typing import Any, SupportsFloat, TypeVar
 
-from . import ops
+from . import graph_copy, ops
 from .guard import guard as _guard
 from .ops import Op
 
@@ -293,19 +293,15 @@ class Value:
     # Copying and pickling walk the graph iteratively (see autograd.graph_copy): Python's own
     # machinery would recurse through ``parents`` and fail on a deep graph.
     def __copy__(self) -> Value:
-        from .graph_copy import copy_node
-
-        return copy_node(self)
+        copied: Value = graph_copy.copy_node(self)
+        return copied
 
     def __deepcopy__(self, memo: dict[int, Any]) -> Value:
-        from .graph_copy import deepcopy_graph
-
-        return deepcopy_graph(self, memo)
+        copied: Value = graph_copy.deepcopy_graph(self, memo, _postorder)
+        return copied
 
     def __reduce__(self) -> tuple[Any, ...]:
-        from .graph_copy import reduce_graph
-
-        return reduce_graph(self)
+        return graph_copy.reduce_graph(self, _postorder)
 
     # --- a Value behaves like a 0-d tensor towards Python -------------------------------------
 
