@@ -142,6 +142,19 @@ def _compared(a: Value, op: str, b: Any, result: bool) -> bool:
     return result
 
 
+def _number_read(v: Value) -> float:
+    """``v.data``, taken as a plain number (``float()``, ``int()``, ``round()``, ``.item()``):
+    while :func:`autograd.compile` traces, a guard that the number is the same at the next call
+    (code compiled around it would otherwise keep the old number without a word)."""
+    d = v.data
+    if _tracing.record is not None:
+        if d == d:
+            _compared(v, "==", d, True)
+        else:  # nan: the guard is that it is nan again
+            _compared(v, "!=", v, True)
+    return d
+
+
 # ---------------------------------------------------------------------------------------------
 # Value
 # ---------------------------------------------------------------------------------------------
@@ -311,7 +324,7 @@ class Value:
         # costs one read of a global.
         if _guard.calls:
             _guard.check(self)
-        return self.data
+        return _number_read(self)
 
     def item(self) -> float:
         """The number, as a float (like ``tensor.item()``).
@@ -319,13 +332,13 @@ class Value:
         >>> Value(2.5).item()
         2.5
         """
-        return self.data
+        return _number_read(self)
 
     def __int__(self) -> int:
-        return int(self.data)
+        return int(_number_read(self))
 
     def __trunc__(self) -> int:
-        return int(self.data)
+        return int(_number_read(self))
 
     # math.floor(v) and math.ceil(v) (and NumPy's floor and ceil of an object array) give
     # Values, whose derivative is 0; int(v), math.trunc(v) and round(v) give ints.
@@ -336,7 +349,7 @@ class Value:
         return _unary(ops.CEIL, self)
 
     def __round__(self, ndigits: int | None = None) -> float | int:
-        return round(self.data, ndigits)
+        return round(_number_read(self), ndigits)
 
     def __format__(self, spec: str) -> str:
         """Formats the number: ``f"{loss:.4f}"``; an empty spec gives ``str(v)``.
@@ -347,7 +360,7 @@ class Value:
         return format(self.data, spec) if spec else str(self)
 
     def __bool__(self) -> bool:
-        return self.data != 0.0
+        return _compared(self, "!=", 0.0, self.data != 0.0)
 
     # Values compare by their numbers, like 0-d tensors (returning bools), and hash by identity,
     # so they still work as dict keys and in sets; never find a Value in a list with ``==``,
@@ -356,15 +369,15 @@ class Value:
 
     def __eq__(self, other: object) -> bool:
         if isinstance(other, Value):
-            return self.data == other.data
+            return _compared(self, "==", other, self.data == other.data)
         c = _number(other)
-        return NotImplemented if c is None else self.data == c
+        return NotImplemented if c is None else _compared(self, "==", c, self.data == c)
 
     def __ne__(self, other: object) -> bool:
         if isinstance(other, Value):
-            return self.data != other.data
+            return _compared(self, "!=", other, self.data != other.data)
         c = _number(other)
-        return NotImplemented if c is None else self.data != c
+        return NotImplemented if c is None else _compared(self, "!=", c, self.data != c)
 
     def __lt__(self, other: Value | Number) -> bool:
         return _compared(self, "<", other, self.data < (
