@@ -21,7 +21,7 @@ Value, or the outer derivative would be wrong. Otherwise plain numbers in give f
 from __future__ import annotations
 
 import threading
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Container, Sequence
 from typing import Any
 
 from . import ops
@@ -43,10 +43,13 @@ Argnums = int | tuple[int, ...]
 
 
 class _Active(threading.local):
-    """The variables of the ``grad`` calls now running on this thread, innermost last."""
+    """The calls of the functional API now running on this thread, innermost last: for a
+    reverse-mode call (``grad``, ``vjp``, ...) the set of its variables; for a forward-mode call
+    (``jvp``) its level (:class:`autograd.forward.Level`), which holds every node that depends
+    on its variables (those with a tangent there). ``node in level`` asks either."""
 
     def __init__(self) -> None:
-        self.levels: list[frozenset[Value]] = []
+        self.levels: list[Container[Value]] = []
 
 
 _active = _Active()
@@ -134,9 +137,11 @@ def _output(result: Any) -> Value:
         ) from None
 
 
-def _call(f: Callable[..., Any], variables: list[Value]) -> Value:
-    """``f(*variables)`` as a Value, with the variables known as this thread's innermost level."""
-    _active.levels.append(frozenset(variables))
+def _call(f: Callable[..., Any], variables: list[Value], level: Container[Value] | None = None
+          ) -> Value:
+    """``f(*variables)`` as a Value, with the variables (or ``level``, a forward-mode call's)
+    known as this thread's innermost level."""
+    _active.levels.append(frozenset(variables) if level is None else level)
     guard.enter()  # float() of a Value that depends on the variables now raises (guard.py)
     try:
         return _output(f(*variables))
@@ -181,7 +186,7 @@ def value_and_grad(
         results = tuple(_result(d, nested) for d in ds)
         gradient = results[0] if single else results
         if has_aux:
-            return (value, _plain_aux(aux[0], nested)), gradient
+            return (value, _stop_aux(aux[0], nested)), gradient
         return value, gradient
 
     wrapped.__name__ = f"value_and_grad({getattr(f, '__name__', 'f')})"
@@ -216,28 +221,55 @@ def grad(f: Callable[..., Any], argnums: Argnums = 0, has_aux: bool = False) -> 
     return wrapped
 
 
-def hessian(f: Callable[..., Any]) -> Callable[..., list[list[float]]]:
+def hessian(f: Callable[..., Any], has_aux: bool = False) -> Callable[..., Any]:
     """A function that returns the n x n matrix of second derivatives of ``f``, as floats.
+
+    Keyword arguments pass through to ``f`` and are not differentiated; with ``has_aux=True``
+    ``f`` returns ``(value, aux)`` and the result is ``(matrix, aux)``, as in JAX.
 
     >>> hessian(lambda x, y: x * x * y)(1.0, 2.0)
     [[4.0, 2.0], [2.0, 0.0]]
+    >>> hessian(lambda x, p=2: x ** p)(2.0, p=3)
+    [[12.0]]
+
+    Its floats cannot carry a derivative, so where the matrix depends on a variable of an
+    enclosing call (``grad`` or ``jvp`` of a function that calls ``hessian``) it raises
+    ``TypeError``: nest ``jacobian(grad(f, argnums=...), argnums=...)`` there instead.
     """
     if not callable(f):
         raise TypeError(f"hessian needs a callable, got {type(f).__name__}")
 
-    def wrapped(*args: Any) -> list[list[float]]:
+    def wrapped(*args: Any, **kwargs: Any) -> Any:
         n = len(args)
+        aux: list[Any] = []
+        g = _bind(f, kwargs, has_aux, aux)
         plain = tuple(a.data if isinstance(a, Value) else a for a in args)
         with enable_grad():
             variables, _ = _variables(plain)
-            out = _call(f, variables)
-            first = backprop(out, variables, create_graph=True)
-            rows = []
-            for d in first:
-                if isinstance(d, Value):
-                    rows.append([float(x) for x in backprop(d, variables)])
-                else:
-                    rows.append([0.0] * n)
+            out = _call(g, variables)
+            if (any(isinstance(a, Value) and _reaches_outer_variable(a, ()) for a in args)
+                    or _reaches_outer_variable(out, variables)):
+                raise TypeError(
+                    "hessian gives floats, which cannot carry a derivative, but here its result "
+                    "depends on a variable of an enclosing grad or jvp: nest "
+                    "jacobian(grad(f, argnums=(0, ..., n-1)), argnums=(0, ..., n-1)) instead, "
+                    "whose results are Values when nested"
+                )
+            # The second pass differentiates the first one's graph: while they run, this call
+            # is on the stack again, so that an enclosing forward-mode call keeps that graph.
+            _active.levels.append(frozenset(variables))
+            try:
+                first = backprop(out, variables, create_graph=True)
+                rows = []
+                for d in first:
+                    if isinstance(d, Value):
+                        rows.append([float(x) for x in backprop(d, variables)])
+                    else:
+                        rows.append([0.0] * n)
+            finally:
+                _active.levels.pop()
+        if has_aux:
+            return rows, _stop_aux(aux[0], False)
         return rows
 
     wrapped.__name__ = f"hessian({getattr(f, '__name__', 'f')})"
@@ -266,15 +298,26 @@ def _bind(f: Callable[..., Any], kwargs: dict[str, Any], has_aux: bool, aux: lis
     return bound
 
 
-def _plain_aux(aux: Any, nested: bool) -> Any:
-    """``aux`` with its Values turned into floats (in tuples, lists and dicts too) when the call
-    gives floats; inside a nested call it is returned as it is."""
-    if nested:
-        return aux
+def _stop_aux(aux: Any, nested: bool) -> Any:
+    """``aux`` with every Value in it (in tuples, named tuples, lists and dicts too) cut off from
+    the graph, as JAX's ``stop_gradient``: auxiliary data is returned, never differentiated, not
+    even by an enclosing call. A call that gives floats gives each Value's number; a nested one
+    (whose results are Values) gives a detached Value (a new leaf with the same number).
+
+    >>> from autograd import Value
+    >>> x = Value(2.0)
+    >>> _stop_aux({"y": x * x, "n": 3}, nested=False)
+    {'y': 4.0, 'n': 3}
+    >>> _stop_aux([x * x], nested=True)[0].parents
+    ()
+    """
     if isinstance(aux, Value):
-        return aux.data
-    if type(aux) in (tuple, list):
-        return type(aux)(_plain_aux(a, nested) for a in aux)
+        return aux.detach() if nested else aux.data
+    if isinstance(aux, tuple):
+        items = [_stop_aux(a, nested) for a in aux]
+        return type(aux)(*items) if hasattr(aux, "_fields") else type(aux)(items)
+    if isinstance(aux, list):
+        return type(aux)(_stop_aux(a, nested) for a in aux)
     if isinstance(aux, dict):
-        return {k: _plain_aux(v, nested) for k, v in aux.items()}
+        return {k: _stop_aux(v, nested) for k, v in aux.items()}
     return aux
