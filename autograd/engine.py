@@ -323,7 +323,7 @@ class Value:
         # its gradient without a word (math.sin(x) calls it): refuse it there. Elsewhere this
         # costs one read of a global.
         if _guard.calls:
-            _guard.check(self)
+            _guard.check(self, _postorder)
         return _number_read(self)
 
     def item(self) -> float:

@@ -42,20 +42,19 @@ from collections.abc import Callable, Sequence
 from typing import Any
 
 from . import engine
+from .calls import (
+    as_result,
+    bind,
+    call_f,
+    check_argnums,
+    fresh_variables,
+    reaches_outer_variable,
+    stop_aux,
+)
 from .engine import Value, as_float, dot, enable_grad, partials_as_values, topological_order
 from .engine import sum as engine_sum
-from .functional import (
-    _active,
-    _bind,
-    _call,
-    _check_argnums,
-    _reaches_outer_variable,
-    _result,
-    _stop_aux,
-    _variables,
-    backprop,
-    grad,
-)
+from .functional import backprop, grad
+from .guard import guard
 
 __all__ = ["jvp", "vjp", "jacobian", "hvp"]
 
@@ -169,7 +168,7 @@ def _on_node(v: Value) -> None:
             t = _float_tangent(parents, v.local_grads, level.table)
         if t is not None:
             level.put(v, t)
-    stack = _active.levels
+    stack = guard.levels
     if stack:
         top = stack[-1]
         if type(top) is Level and not top.record:
@@ -223,16 +222,16 @@ def _forward_pass(
     """Runs ``f(*primals, **kwargs)`` once in forward mode, argument ``i`` seeded with the
     tangent ``seeds[i]`` (the others not moving). Returns the outputs, their container type,
     their tangents, whether results are to be Values (nested), and the aux (or None)."""
-    outer = _active.levels
+    outer = guard.levels
     got_values = any(isinstance(a, Value) for a in primals) or any(
         isinstance(t, Value) for t in seeds.values())
     values = got_values or bool(outer)
     record = (any(type(lv) is not Level or lv.record for lv in outer)
               if outer else got_values)
     aux: list[Any] = []
-    g = _bind(f, kwargs, has_aux, aux)
+    g = bind(f, kwargs, has_aux, aux)
     with enable_grad():  # asking for a derivative means recording, even inside no_grad()
-        variables, _ = _variables(tuple(primals))
+        variables, _ = fresh_variables(tuple(primals))
         level = Level(values, record)
         for i, t in seeds.items():
             level.put(variables[i], t)
@@ -247,7 +246,7 @@ def _forward_pass(
             level.close()
     ds = [0.0 if t is None else t for t in tangents]
     nested = got_values or (values and any(
-        isinstance(x, Value) and _reaches_outer_variable(x, variables) for x in (*outs, *ds)))
+        isinstance(x, Value) and reaches_outer_variable(x, variables) for x in (*outs, *ds)))
     return outs, kind, ds, nested, (aux[0] if has_aux else None)
 
 
@@ -381,9 +380,9 @@ def jvp(f: Callable[..., Any], primals: Sequence[Any], tangents: Sequence[Any],
     outs, kind, ds, nested, aux = _forward_pass(
         f, primals, dict(enumerate(tangents)), kwargs, has_aux)
     value = _shaped([o if nested else o.data for o in outs], kind)
-    derivative = _shaped([_result(d, nested) for d in ds], kind)
+    derivative = _shaped([as_result(d, nested) for d in ds], kind)
     if has_aux:
-        return value, derivative, _stop_aux(aux, nested)
+        return value, derivative, stop_aux(aux, nested)
     return value, derivative
 
 
@@ -400,7 +399,7 @@ def _call_many(f: Callable[..., Any], variables: list[Value], level: Level | Non
         return outs[0] if outs else Value(0.0)
 
     box: list[Value] = []
-    _call(scalar, variables, level)
+    call_f(scalar, variables, level)
     return box, kind[0]
 
 
@@ -422,11 +421,11 @@ def vjp(f: Callable[..., Any], *primals: Any, has_aux: bool = False, **kwargs: A
     if not callable(f):
         raise TypeError(f"vjp needs a callable, got {type(f).__name__}")
     aux: list[Any] = []
-    g = _bind(f, kwargs, has_aux, aux)
+    g = bind(f, kwargs, has_aux, aux)
     with enable_grad():
-        variables, nested = _variables(primals)
+        variables, nested = fresh_variables(primals)
         outs, kind = _call_many(g, variables)
-        nested = nested or any(_reaches_outer_variable(o, variables) for o in outs)
+        nested = nested or any(reaches_outer_variable(o, variables) for o in outs)
     value = _shaped([o if nested else o.data for o in outs], kind)
 
     def vjp_fn(cotangent: Any) -> tuple[Any, ...]:
@@ -441,10 +440,10 @@ def vjp(f: Callable[..., Any], *primals: Any, has_aux: bool = False, **kwargs: A
             else:
                 # one backward pass for all outputs: through sum_k cotangent_k * output_k
                 ds = backprop(dot(outs, cots, Value(0.0)), variables, create_graph=deep)
-        return tuple(_result(d, deep) for d in ds)
+        return tuple(as_result(d, deep) for d in ds)
 
     if has_aux:
-        return value, vjp_fn, _stop_aux(aux[0], nested)
+        return value, vjp_fn, stop_aux(aux[0], nested)
     return value, vjp_fn
 
 
@@ -486,7 +485,7 @@ def jacobian(
         raise ValueError(f"jacobian mode must be 'rev' or 'fwd', got {mode!r}")
 
     def wrapped(*args: Any, **kwargs: Any) -> Any:
-        nums, _ = _check_argnums(argnums, len(args))
+        nums, _ = check_argnums(argnums, len(args))
         if mode == "fwd" and nums:
             columns = []
             nested = False
@@ -500,17 +499,17 @@ def jacobian(
             rows = [[col[j] for col in columns] for j in range(len(columns[0]))]
         else:
             box: list[Any] = []
-            g = _bind(f, kwargs, has_aux, box)
+            g = bind(f, kwargs, has_aux, box)
             with enable_grad():
-                variables, nested = _variables(args)
+                variables, nested = fresh_variables(args)
                 outs, _ = _call_many(g, variables)
                 wrt = [variables[i] for i in nums]
-                nested = nested or any(_reaches_outer_variable(o, wrt) for o in outs)
+                nested = nested or any(reaches_outer_variable(o, wrt) for o in outs)
                 rows = [backprop(o, wrt, create_graph=nested) for o in outs]
             first_aux = box[0] if has_aux else None
-        matrix = [[_result(d, nested) for d in row] for row in rows]
+        matrix = [[as_result(d, nested) for d in row] for row in rows]
         if has_aux:
-            return matrix, _stop_aux(first_aux, nested)
+            return matrix, stop_aux(first_aux, nested)
         return matrix
 
     wrapped.__name__ = f"jacobian({getattr(f, '__name__', 'f')})"
