@@ -239,14 +239,16 @@ def test_output_in_a_missing_folder_names_the_users_path(tmp_path):
     assert str(target) in message and ".autograd-" not in message and ".tmp" not in message
 
 
-def test_output_keeps_the_files_mode(tmp_path):
-    target = tmp_path / "g.dot"
+@pytest.mark.parametrize("name, start", [("g.dot", "digraph"), ("page.html", "<!DOCTYPE html>")])
+def test_output_keeps_the_files_mode(tmp_path, name, start):
+    target = tmp_path / name
     target.write_text("old")
     os.chmod(target, 0o600)
     r = run("graph", "x*2", "x=1", "-o", str(target))
     assert r.returncode == 0, r.stderr
     assert stat.S_IMODE(target.stat().st_mode) == 0o600
-    assert target.read_text().startswith("digraph")
+    assert target.read_text().startswith(start)
+    assert sorted(p.name for p in tmp_path.iterdir()) == [name]
 
 
 def test_formula_with_a_stray_byte_is_a_usage_error():
