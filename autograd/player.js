@@ -11,17 +11,21 @@
     root.setAttribute("data-ready", "1");
     var D = JSON.parse(root.querySelector("script.agp-data").textContent);
     var standalone = root.getAttribute("data-standalone") === "1";
-    var svg = root.querySelector("svg");
     var view = root.querySelector(".agp-view");
-    var nodes = D.nodes, steps = D.steps, forward = D.forward;
-    var N = nodes.length, F = forward.length, B = steps.length, M = F + B;
+    var nodes = D.nodes, steps = D.steps;
+    var N = nodes.length, F = N, B = steps.length, M = F + B;
     var DASH = "\u2013";
 
-    function el(id) { return svg.querySelector('[id="' + id + '"]'); }
+    // The drawing is a stack of SVG layers (see player.py); its groups are found by id once.
+    var byId = {};
+    var groups = view.querySelectorAll("g[id]");
+    for (var gi = 0; gi < groups.length; gi++) { byId[groups[gi].id] = groups[gi]; }
+    function el(id) { return byId[id] || null; }
 
     // --- the drawing's elements, found once ---------------------------------------------------
     var box = [], dataText = [], gradText = [], opNode = [], inEdge = [], outEdge = [];
-    var fwdPos = new Array(N);
+    // The forward pass shows the nodes from the last to the first: parents before their users.
+    var forward = new Array(F), fwdPos = new Array(N);
     for (var i = 0; i < N; i++) {
       var g = el("v" + i);
       var texts = g.querySelectorAll("text");
@@ -36,7 +40,7 @@
       opNode.push(nodes[i].p.length ? el("o" + i) : null);
       outEdge.push(nodes[i].p.length ? el("f" + i) : null);
     }
-    for (var f = 0; f < F; f++) { fwdPos[forward[f]] = f; }
+    for (var f = 0; f < F; f++) { forward[f] = N - 1 - f; fwdPos[N - 1 - f] = f; }
 
     // --- the panel ----------------------------------------------------------------------------
     var status = root.querySelector(".agp-status");
@@ -62,17 +66,31 @@
       applied = 0;
     }
 
+    // Each send carries the parent's .grad after it; what it was before is the previous after
+    // (or 0, or the seed), found once by replaying the steps, so a step back is as cheap.
+    var prior = [];
+    resetGrads();
+    for (var ps = 0; ps < B; ps++) {
+      var was = [];
+      for (var pj = 0; pj < steps[ps].s.length; pj++) {
+        var sp = steps[ps].s[pj];
+        was.push(grad[sp[0]]);
+        grad[sp[0]] = sp[3];
+      }
+      prior.push(was);
+    }
+
     // Moves the running gradients to "after `s` backward steps", one step at a time either way.
     function applyTo(s) {
       while (applied < s) {
         var sends = steps[applied].s;
-        for (var j = 0; j < sends.length; j++) { grad[sends[j][0]] = sends[j][4]; }
+        for (var j = 0; j < sends.length; j++) { grad[sends[j][0]] = sends[j][3]; }
         applied++;
       }
       while (applied > s) {
         applied--;
-        var back = steps[applied].s;
-        for (var b = back.length - 1; b >= 0; b--) { grad[back[b][0]] = back[b][3]; }
+        var back = steps[applied].s, before = prior[applied];
+        for (var b = back.length - 1; b >= 0; b--) { grad[back[b][0]] = before[b]; }
       }
     }
 
@@ -147,7 +165,7 @@
             relabelled.push([label, label.textContent]);
             label.textContent = send[1] + " \u00d7 " + step.u + " = " + send[2];
           }
-          row([nodes[send[0]].name, send[1], step.u, send[2], send[4]]);
+          row([nodes[send[0]].name, send[1], step.u, send[2], send[3]]);
         }
         what.textContent = "backward " + s + " of " + B + ": " + nodes[node].name +
           " (" + nodes[node].op + ") has upstream gradient dL/d" + nodes[node].name + " = " +
@@ -157,10 +175,20 @@
       }
       status.textContent = "step " + k + " of " + M;
       if (slider.value !== String(k)) { slider.value = String(k); }
-      if (standalone) {
-        try { history.replaceState(null, "", "#step=" + k); } catch (err) { /* file: URLs */ }
-      }
+      if (standalone) { addressFollows(); }
       follow(node);
+    }
+
+    // The address shows the step (#step=N), written once the stepping pauses for a moment:
+    // replaceState costs milliseconds, too many to pay at every step of a held arrow key.
+    var hashTimer = null;
+    function writeHash() {
+      hashTimer = null;
+      try { history.replaceState(null, "", "#step=" + k); } catch (err) { /* file: URLs */ }
+    }
+    function addressFollows() {
+      if (hashTimer !== null) { clearTimeout(hashTimer); }
+      hashTimer = setTimeout(writeHash, 150);
     }
 
     // Scrolls the drawing (not the page) so that the lit node is in view. Where each box sits

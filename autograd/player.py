@@ -28,8 +28,8 @@ pauses, Home and End jump), and ``#step=N`` in the address opens the page at ste
 >>> sorted(n["name"] for n in d["nodes"]), d["nodes"][0]["x"], len(d["steps"])
 (['a', 'b', 'c'], 'c = a * b = -6', 1)
 >>> names = [n["name"] for n in d["nodes"]]
->>> {names[p]: (local, sent, before, after) for p, local, sent, before, after in d["steps"][0]["s"]}
-{'a': ('-3', '-3', '0', '-3'), 'b': ('2', '2', '0', '2')}
+>>> {names[p]: (local, sent, after) for p, local, sent, after in d["steps"][0]["s"]}
+{'a': ('-3', '-3', '-3'), 'b': ('2', '2', '2')}
 
 (``a`` receives local derivative -3 times upstream 1, and its ``.grad`` goes from 0 to -3.)
 """
@@ -38,6 +38,7 @@ from __future__ import annotations
 
 import html
 import json
+import math
 import os
 import re
 import subprocess
@@ -45,6 +46,7 @@ import tempfile
 from collections.abc import Sequence
 from importlib import resources
 from typing import Any, Protocol
+from xml.etree import ElementTree
 
 from . import ops
 from .engine import Value
@@ -127,9 +129,10 @@ def player_data(trace: BackwardTrace) -> dict[str, Any]:
     """Everything the page shows, as JSON-ready data; every number already a string.
 
     ``nodes[i]`` is ``trace.order[i]`` (the output first): its name, data, op, parents (indices)
-    and forward formula. ``forward`` lists node indices parents-first. ``steps[s]`` is backward
-    step ``s + 1``: the node ``n``, its upstream gradient ``u`` and, per parent in order,
-    ``[parent, local, contribution, parent's .grad before, after]``.
+    and forward formula; the forward pass shows them from the last to the first (parents
+    first). ``steps[s]`` is backward step ``s + 1``: the node ``n``, its upstream gradient
+    ``u`` and, per parent in order, ``[parent, local, contribution, parent's .grad after]``
+    (the page replays the steps to know each ``.grad`` before, so no number is sent twice).
     """
     order = trace.order
     index = {v: i for i, v in enumerate(order)}
@@ -152,13 +155,11 @@ def player_data(trace: BackwardTrace) -> dict[str, Any]:
         sends = []
         for c in step.contributions:
             p = index[c.parent]
-            before = running[p]
-            running[p] = before + c.amount
-            sends.append([p, _format(c.local), _format(c.amount), _format(before),
-                          _format(running[p])])
+            running[p] += c.amount
+            sends.append([p, _format(c.local), _format(c.amount), _format(running[p])])
         steps.append({"n": index[step.node], "u": _format(step.upstream), "s": sends})
-    return {"nodes": nodes, "forward": list(range(len(order) - 1, -1, -1)), "steps": steps,
-            "root": index[trace.root], "seed": _format(trace.seed), "interval": INTERVAL_MS}
+    return {"nodes": nodes, "steps": steps, "root": index[trace.root], "seed": _format(trace.seed),
+            "interval": INTERVAL_MS}
 
 
 # ---------------------------------------------------------------------------------------------
@@ -187,8 +188,8 @@ def _dot(trace: BackwardTrace, data: dict[str, Any], rankdir: str) -> str:
     nodes = data["nodes"]
     longest = [max(len("grad " + _DASH), len("grad " + data["seed"])) for _ in nodes]
     for step in data["steps"]:
-        for p, _local, _amount, before, after in step["s"]:
-            longest[p] = max(longest[p], 5 + len(before), 5 + len(after))
+        for p, _local, _amount, after in step["s"]:  # a parent's .grad before is an after
+            longest[p] = max(longest[p], 5 + len(after))
     final = [_format(trace.grads.get(v, 0.0)) for v in trace.order]
     # Edges first, boxes filled white on top of them: an edge never runs across a number.
     lines = ["digraph player {", f"  rankdir={rankdir};", '  bgcolor="transparent";',
@@ -223,11 +224,147 @@ def _dot(trace: BackwardTrace, data: dict[str, Any], rankdir: str) -> str:
     return "\n".join(lines)
 
 
-_STRIP = re.compile(r"<!--.*?-->\s*|<title>.*?</title>\s*", re.S)
+_SVG = "{http://www.w3.org/2000/svg}"
+_XLINK = "{http://www.w3.org/1999/xlink}"
+#: What player.css gives the drawing's shapes and texts, by (group class, tag): Graphviz writes
+#: these on every element, the page leaves them out.
+_DEFAULTS = {
+    ("node", "polygon"): {"fill": "white", "stroke": "black"},
+    ("node", "ellipse"): {"fill": "white", "stroke": "black"},
+    ("node", "polyline"): {"fill": "none", "stroke": "black"},
+    ("node", "text"): {"text-anchor": "middle", "font-family": "Helvetica,sans-Serif",
+                       "font-size": "11.00"},
+    ("edge", "path"): {"fill": "none", "stroke": "black"},
+    ("edge", "polygon"): {"fill": "black", "stroke": "black"},
+    ("edge", "text"): {"text-anchor": "middle", "font-family": "Helvetica,sans-Serif",
+                       "font-size": "10.00"},
+}
+_GEOMETRY = frozenset({"points", "d", "x", "y", "cx", "cy", "rx", "ry"})
+_DECIMAL = re.compile(r"-?\d+\.\d+")
+#: Boxes, ops or edges per layer of the drawing (see :func:`_layers`).
+_PER_LAYER = 40
+
+
+def _short(match: re.Match[str]) -> str:
+    """A coordinate to a tenth of a point (a seventh of a pixel), without a trailing .0."""
+    text = f"{float(match.group()):.1f}".removesuffix(".0")
+    return "0" if text == "-0" else text
+
+
+def _markup(e: ElementTree.Element, kind: str) -> str:
+    """One element of Graphviz's SVG as short HTML-embedded SVG: attributes that player.css
+    sets anyway left out, coordinates rounded, Graphviz's own hover titles (internal ids)
+    dropped, and a tooltip link turned into a plain ``<title>``."""
+    tag = e.tag.removeprefix(_SVG)
+    inner = "".join(_markup(child, kind) for child in e)
+    if tag == "title":
+        return ""
+    if tag == "a":  # a tooltip: Graphviz wraps the shapes in a link with an xlink:title
+        tip = e.get(_XLINK + "title")
+        return (f"<title>{html.escape(tip, quote=False)}</title>" if tip else "") + inner
+    if tag == "g" and set(e.attrib) <= {"id"}:  # the link's wrapper: nothing of its own
+        return inner
+    defaults = _DEFAULTS.get((kind, tag), {})
+    attrs = []
+    for key, value in e.attrib.items():
+        key = key.replace(_XLINK, "xlink:")
+        if defaults.get(key) == value:
+            continue
+        if key in _GEOMETRY:
+            value = _DECIMAL.sub(_short, value).strip()
+            if tag == "polygon":  # Graphviz repeats the first point last; a polygon closes
+                points = value.split()
+                if len(points) > 3 and points[0] == points[-1]:
+                    value = " ".join(points[:-1])
+        attrs.append(f' {key}="{html.escape(value)}"')
+    text = html.escape(e.text or "", quote=False) if tag == "text" else ""
+    if not text and not inner:
+        return f"<{tag}{''.join(attrs)}/>"  # SVG inside HTML may close an empty element so
+    return f"<{tag}{''.join(attrs)}>{text}{inner}</{tag}>"
+
+
+_NUMBERS = re.compile(r"-?\d+(?:\.\d+)?")
+_PLACE = re.compile(r"^scale\(([-\d.]+) ([-\d.]+)\) rotate\(0\) translate\(([-\d.]+) ([-\d.]+)\)$")
+#: Room around a group's coordinates for what they do not count: a text's height, the width of
+#: a lit outline. (A layer shows what lies outside its box anyway: it only costs more then.)
+_PAD = 16.0
+
+
+def _span(group: ElementTree.Element, axis: int) -> tuple[float, float]:
+    """Where a group lies along one axis (0 x, 1 y), in the graph's coordinates."""
+    values = []
+    for e in group.iter():
+        if "points" in e.attrib or "d" in e.attrib:  # Graphviz writes x,y pairs (M, C, points)
+            numbers = [float(n) for n in _NUMBERS.findall(e.get("points") or e.get("d") or "")]
+            values.extend(numbers[axis::2])
+        for key in ("cx", "x") if axis == 0 else ("cy", "y"):
+            if key in e.attrib:
+                values.append(float(e.get(key) or 0))
+    if not values:
+        return 0.0, 0.0
+    return min(values) - _PAD, max(values) + _PAD
+
+
+def _length_class(length: float) -> int:
+    """0 up to 64 points long, then one more each time the length doubles."""
+    return int(math.log2(max(length, 64.0) / 64.0))
+
+
+def _layers(svg_text: str) -> str:
+    """Graphviz's SVG as a stack of SVG layers on one canvas, each drawing about
+    ``_PER_LAYER`` of the boxes and ops, or of the edges (which lie under the boxes), that lie
+    close together along the drawing's long side; each layer is only as long as what it draws.
+
+    Why layers: a browser paints an SVG whole, every element of it, when any part of it changes
+    or when a scroll brings a new part of it into view; at 500 values (thousands of shapes and
+    texts) that took tens of milliseconds a step. A layer is painted alone, so a step paints the
+    few layers it touches, and a scroll the layers it brings into view. The plain version is the
+    one SVG Graphviz writes: it looks the same. ``_markup`` also shortens each element.
+    """
+    svg = ElementTree.fromstring(svg_text)  # our own dot's output, not user input
+    graph = svg.find(_SVG + "g")
+    if graph is None:
+        raise RuntimeError("the Graphviz drawing has no graph group: cannot lay it out")
+    width, height = svg.get("width", "0pt"), svg.get("height", "0pt")
+    box = [float(n) for n in svg.get("viewBox", "0 0 0 0").split()]
+    axis = 1 if box[3] >= box[2] else 0  # the long side: y when the drawing is tall
+    place = _PLACE.match(graph.get("transform", ""))
+    groups: dict[str, list[tuple[float, float, str]]] = {"edge": [], "node": []}
+    for g in graph:
+        kind = g.get("class", "")
+        if g.tag == _SVG + "g" and kind in groups:
+            lo, hi = _span(g, axis)
+            groups[kind].append((lo, hi, f'<g id="{html.escape(g.get("id", ""))}" class="{kind}">'
+                                 f'{"".join(_markup(c, kind) for c in g)}</g>'))
+        # anything else is Graphviz's background (transparent here) or a title: left out
+    out = [f'<div class="agp-stack" style="width:{width};height:{height}">']
+    for kind in ("edge", "node"):
+        # Edges of about one length together, then by where they start: a layer of short edges
+        # stays short, however many long edges (a weight used by every example) there are.
+        items = sorted(groups[kind], key=lambda item: (_length_class(item[1] - item[0]), item[0]))
+        for i in range(0, len(items), _PER_LAYER):
+            chunk = items[i:i + _PER_LAYER]
+            start, end = 0.0, box[2 + axis]  # the whole canvas, where the place is unknown
+            if place is not None and box[0] == box[1] == 0:
+                scale, shift = float(place.group(1 + axis)), float(place.group(3 + axis))
+                start = max(start, scale * (min(lo for lo, _, _ in chunk) + shift))
+                end = min(end, scale * (max(hi for _, hi, _ in chunk) + shift))
+            view = [0.0, 0.0, box[2], box[3]]
+            view[axis], view[2 + axis] = start, max(end - start, 1.0)
+            numbers = " ".join(f"{n:.1f}".removesuffix(".0") for n in view)
+            size = [f"{n:.1f}".removesuffix(".0") + "pt" for n in view[2:]]
+            offset = ("left", "top")[axis]
+            out.append(f'<svg class="agp-layer" xmlns="http://www.w3.org/2000/svg" '
+                       f'width="{size[0]}" height="{size[1]}" viewBox="{numbers}" '
+                       f'style="{offset}:{view[axis]:.1f}pt">'
+                       f'<g transform="{graph.get("transform", "")}">'
+                       + "".join(text for _, _, text in chunk) + "</g></svg>")
+    out.append("</div>")
+    return "".join(out)
 
 
 def _svg(dot_source: str) -> str:
-    """The drawing as inline SVG: no XML prolog, comments or hover titles of internal ids."""
+    """The drawing as inline SVG layers (see :func:`_layers`)."""
     from .dot import run_dot
 
     try:
@@ -239,8 +376,7 @@ def _svg(dot_source: str) -> str:
             "deep graph make long edges that are slow to lay out. Play a smaller part of the "
             "graph (call to_html on an inner node)"
         ) from None
-    text = text[text.index("<svg"):]
-    return _STRIP.sub("", text).strip()
+    return _layers(text)
 
 
 # ---------------------------------------------------------------------------------------------
@@ -248,8 +384,18 @@ def _svg(dot_source: str) -> str:
 # ---------------------------------------------------------------------------------------------
 
 
+_CSS_COMMENT = re.compile(r"/\*.*?\*/", re.S)
+
+
 def _asset(name: str) -> str:
-    return resources.files("autograd").joinpath(name).read_text(encoding="utf-8")
+    """player.js or player.css as the page carries it: without the comments (which are for
+    whoever reads the file) and the indentation. Only whole-line ``//`` comments are dropped
+    from the script, so nothing inside a string or a regular expression is touched."""
+    text = resources.files("autograd").joinpath(name).read_text(encoding="utf-8")
+    if name.endswith(".css"):
+        text = _CSS_COMMENT.sub("", text)
+    lines = (line.strip() for line in text.splitlines())
+    return "\n".join(line for line in lines if line and not line.startswith("//"))
 
 
 def _json_for_script(data: dict[str, Any]) -> str:
@@ -283,7 +429,7 @@ def fragment(trace: BackwardTrace, *, title: str | None = None, rankdir: str = "
     _check_size(trace, max_nodes)
     data = player_data(trace)
     svg = _svg(_dot(trace, data, rankdir))
-    total = len(data["forward"]) + len(data["steps"])
+    total = len(data["nodes"]) + len(data["steps"])
     heading = html.escape(title if title is not None else
                           f"backprop of {trace.name(trace.root)}: forward, then backward")
     buttons = "".join(
@@ -302,10 +448,12 @@ def fragment(trace: BackwardTrace, *, title: str | None = None, rankdir: str = "
         f'<div class="agp-bar">{buttons}'
         f'<input class="agp-slider" type="range" min="1" max="{total}" value="{total}" '
         f'aria-label="step">'
-        f'<span class="agp-status">step {total} of {total}</span></div>'
+        f'<span class="agp-status" style="min-width:{len(str(total)) * 2 + 9}ch">'
+        f'step {total} of {total}</span></div>'
         f'<div class="agp-what">the end of the backward pass: every value and gradient '
         f'(the player needs JavaScript to step)</div>'
-        f'<table class="agp-sends" hidden><thead><tr>{head}</tr></thead><tbody></tbody></table>'
+        f'<div class="agp-sendbox"><table class="agp-sends" hidden><thead><tr>{head}</tr>'
+        f'</thead><tbody></tbody></table></div>'
         f'<div class="agp-view">{svg}</div>'
         f'<div class="agp-note">{len(data["nodes"])} values, {len(data["steps"])} backward '
         f"steps. Keys: \u2190 \u2192 step, space play/pause, Home/End"

@@ -55,22 +55,21 @@ def test_data_replays_the_trace_exactly() -> None:
     d = player_data(trace)
     assert [n["name"] for n in d["nodes"]] == [trace.name(x) for x in trace.order]
     assert d["nodes"][d["root"]]["name"] == "w" and d["seed"] == "1"
-    assert len(d["forward"]) == len(trace.order)
     seen: set[int] = set()
-    for i in d["forward"]:  # every node once, each after all of its parents
+    # The page plays the forward pass from the last node to the first: parents first.
+    for i in range(len(d["nodes"]) - 1, -1, -1):
         assert all(p in seen for p in d["nodes"][i]["p"])
         seen.add(i)
     assert seen == set(range(len(trace.order)))
-    # Each step's before and after, summed as backward sums them, end at the trace's gradients.
+    # Each step's afters, summed as backward sums them, end at the trace's gradients.
     running: dict[Value, float] = {trace.root: trace.seed}
     for s, step in enumerate(d["steps"]):
         tstep = trace.steps[s]
         assert d["nodes"][step["n"]]["name"] == trace.name(tstep.node)
         assert step["u"] == format_number(tstep.upstream)
-        for (p, local, sent, was, now), c in zip(step["s"], tstep.contributions, strict=True):
+        for (p, local, sent, now), c in zip(step["s"], tstep.contributions, strict=True):
             assert trace.order[p] is c.parent
             assert (local, sent) == (format_number(c.local), format_number(c.amount))
-            assert was == format_number(running.get(c.parent, 0.0))
             running[c.parent] = running.get(c.parent, 0.0) + c.amount
             assert now == format_number(running[c.parent])
         after = trace.grads_before(s + 1)
@@ -86,7 +85,7 @@ def test_a_parent_used_twice_receives_twice_in_one_step() -> None:
     d = player_data(trace_backward(y))
     (step,) = d["steps"]
     assert [s[0] for s in step["s"]] == [1, 1]
-    assert [s[3:] for s in step["s"]] == [["0", "3"], ["3", "6"]]
+    assert [s[3] for s in step["s"]] == ["3", "6"]  # .grad after each: 0 + 3, then 3 + 3
 
 
 def test_formulas_name_the_parents() -> None:
@@ -124,7 +123,7 @@ def test_page_is_self_contained() -> None:
     assert urls <= {"http://www.w3.org/2000/svg", "http://www.w3.org/1999/xlink"}, urls
     for tag in ("<link rel=\"stylesheet\"", "<script src", "@import", "url(", "@font-face"):
         assert tag not in text
-    assert text.count("<svg") == 1 and "<script>" in text
+    assert text.count("<svg") >= 1 and "<script>" in text
     # Every box, op and edge carries the id the script looks for.
     d = page_data(text)
     for i, n in enumerate(d["nodes"]):
