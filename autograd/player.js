@@ -56,8 +56,7 @@
     var applied = 0;                // backward steps whose contributions are in grad[]
     var grad = new Array(N);        // running .grad of every node, as shown (strings)
     var shownData = new Array(N), shownGrad = new Array(N), shownPending = new Array(N);
-    var lit = [];                   // elements with a highlight class, to clear at the next step
-    var relabelled = [];            // edges whose label shows "local x upstream = contribution"
+    var overlay = view.querySelector(".agp-overlay > g");
     var timer = null;
 
     function resetGrads() {
@@ -94,10 +93,19 @@
       }
     }
 
-    function setText(node, text) { if (node.textContent !== text) { node.textContent = text; } }
-
-    function mark(node, cls) {
-      if (node) { node.classList.add(cls); lit.push([node, cls]); }
+    // A step's highlights are copies of the lit shapes, drawn in a layer of their own on top of
+    // the drawing (player.py): the drawing's own layers keep their colours and labels, so
+    // lighting and unlighting a node with many long edges repaints one small layer, not every
+    // layer those edges run through. (The plain version would set a class on the shapes
+    // themselves.) The copies' labels are above the boxes, where a long one stays readable.
+    function lift(g, cls) {
+      if (!g) { return null; }
+      var copy = g.cloneNode(true);
+      copy.removeAttribute("id");
+      copy.setAttribute("data-of", g.id);
+      copy.setAttribute("class", g.getAttribute("class") + " " + cls);
+      overlay.appendChild(copy);
+      return copy;
     }
 
     function row(cells) {
@@ -133,38 +141,33 @@
         var gr = "grad " + (inBackward ? grad[i] : DASH);
         if (gr !== shownGrad[i]) { shownGrad[i] = gr; gradText[i].textContent = gr; }
       }
-      // highlights of the previous step off, this step's on
-      for (var h = 0; h < lit.length; h++) { lit[h][0].classList.remove(lit[h][1]); }
-      lit = [];
-      for (var r = 0; r < relabelled.length; r++) {
-        setText(relabelled[r][0], relabelled[r][1]);
-      }
-      relabelled = [];
+      // the previous step's highlights off, this step's on (boxes first, edges over them)
+      while (overlay.firstChild) { overlay.removeChild(overlay.firstChild); }
       while (tbody.firstChild) { tbody.removeChild(tbody.firstChild); }
       var node, e;
       if (!inBackward) {
         node = forward[k - 1];
-        mark(box[node], "agp-lit");
-        mark(opNode[node], "agp-lit");
-        mark(outEdge[node], "agp-lit");
-        for (e = 0; e < inEdge[node].length; e++) { mark(inEdge[node][e], "agp-lit"); }
+        lift(box[node], "agp-lit");
+        lift(opNode[node], "agp-lit");
+        lift(outEdge[node], "agp-lit");
+        for (e = 0; e < inEdge[node].length; e++) { lift(inEdge[node][e], "agp-lit"); }
         what.textContent = "forward " + k + " of " + F + ": " + nodes[node].x;
         table.hidden = true;
       } else {
-        var step = steps[s - 1];
+        var step = steps[s - 1], receivers = {};
         node = step.n;
-        mark(box[node], "agp-lit");
-        mark(opNode[node], "agp-lit");
-        mark(outEdge[node], "agp-lit");
         for (e = 0; e < step.s.length; e++) {
-          var send = step.s[e], edge = inEdge[node][e];
-          mark(edge, "agp-lit");
-          mark(box[send[0]], "agp-recv");
-          var label = edge.querySelector("text");
-          if (label) {
-            relabelled.push([label, label.textContent]);
-            label.textContent = send[1] + " \u00d7 " + step.u + " = " + send[2];
-          }
+          var p = step.s[e][0];
+          if (!receivers[p]) { receivers[p] = true; lift(box[p], "agp-recv"); }
+        }
+        lift(box[node], "agp-lit");
+        lift(opNode[node], "agp-lit");
+        lift(outEdge[node], "agp-lit");
+        for (e = 0; e < step.s.length; e++) {
+          var send = step.s[e];
+          var copy = lift(inEdge[node][e], "agp-lit");
+          var label = copy && copy.querySelector("text");
+          if (label) { label.textContent = send[1] + " \u00d7 " + step.u + " = " + send[2]; }
           row([nodes[send[0]].name, send[1], step.u, send[2], send[3]]);
         }
         what.textContent = "backward " + s + " of " + B + ": " + nodes[node].name +

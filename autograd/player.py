@@ -359,7 +359,11 @@ def _layers(svg_text: str) -> str:
                        f'style="{offset}:{view[axis]:.1f}pt">'
                        f'<g transform="{graph.get("transform", "")}">'
                        + "".join(text for _, _, text in chunk) + "</g></svg>")
-    out.append("</div>")
+    # On top: the layer the page draws a step's highlights in (copies of the lit shapes).
+    whole = " ".join(f"{n:.2f}" for n in box)
+    out.append(f'<svg class="agp-layer agp-overlay" xmlns="http://www.w3.org/2000/svg" '
+               f'width="{width}" height="{height}" viewBox="{whole}">'
+               f'<g transform="{graph.get("transform", "")}"></g></svg></div>')
     return "".join(out)
 
 

@@ -197,14 +197,21 @@ def test_numbers_match_the_engine_at_every_step(driver: Any, neuron_page: Any) -
                              format_number(step.upstream), format_number(c.amount),
                              format_number(running[c.parent])])
         assert rows == expected
-        lit = driver.execute_script(
-            "return Array.from(document.querySelectorAll('.node.agp-lit'), g => g.id);")
+        lit = driver.execute_script(  # the highlights: copies of the lit shapes, on top
+            "return Array.from(document.querySelectorAll('.agp-overlay .node.agp-lit'),"
+            " g => g.getAttribute('data-of'));")
         i = next(j for j, v in enumerate(trace.order) if v is step.node)  # identity, not ==
         assert f"v{i}" in lit and f"o{i}" in lit
         labels = driver.execute_script(  # edge j into the op of node i is e{i}_{j}
-            "return Array.from({length: arguments[1]}, (_, j) =>"
-            " document.getElementById('e' + arguments[0] + '_' + j).querySelector('text')"
-            ".textContent);", i, len(step.contributions))
+            "return Array.from({length: arguments[1]}, (_, j) => document.querySelector("
+            "'.agp-overlay [data-of=\"e' + arguments[0] + '_' + j + '\"] text').textContent);",
+            i, len(step.contributions))
+        receivers = driver.execute_script(
+            "return Array.from(document.querySelectorAll('.agp-overlay .node.agp-recv'),"
+            " g => g.getAttribute('data-of'));")
+        position = {v: j for j, v in enumerate(trace.order)}
+        assert sorted(receivers) == sorted({f"v{position[c.parent]}"
+                                            for c in step.contributions})
         assert labels == [f"{format_number(c.local)} \u00d7 {format_number(step.upstream)} = "
                           f"{format_number(c.amount)}" for c in step.contributions]
     # The last step shows what backward() computes.
