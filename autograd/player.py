@@ -419,12 +419,20 @@ def _check_size(trace: BackwardTrace, max_nodes: int) -> None:
         )
 
 
+def _past_the_cap(values: int) -> str:
+    if values <= MAX_NODES:
+        return ""
+    return (f" <b>This graph has {values} values, more than the {MAX_NODES} the player is made "
+            "for: it may step slowly.</b>")
+
+
 def fragment(trace: BackwardTrace, *, title: str | None = None, rankdir: str = "LR",
              max_nodes: int = MAX_NODES, standalone: bool = False) -> str:
     """The player as a ``<div>`` with its own style and script, to embed (Jupyter, a page).
 
     Outside a page of its own (``standalone=False``) the keys work while the player has focus
-    (click it), and the address's ``#step=N`` is left to the page.
+    (click it), and the address's ``#step=N`` is left to the page. The cap (``max_nodes``) is
+    as for :func:`page`.
     """
     from .dot import RANKDIRS
 
@@ -462,7 +470,7 @@ def fragment(trace: BackwardTrace, *, title: str | None = None, rankdir: str = "
         f'<div class="agp-note">{len(data["nodes"])} values, {len(data["steps"])} backward '
         f"steps. Keys: \u2190 \u2192 step, space play/pause, Home/End"
         f"{'; #step=N in the address opens at step N' if standalone else ' (click first)'}."
-        f'</div>'
+        f"{_past_the_cap(len(data['nodes']))}</div>"
         f'<script type="application/json" class="agp-data">{_json_for_script(data)}</script>'
         f"<script>{_asset('player.js')}</script>"
         f"</div>"
@@ -478,7 +486,10 @@ def page(trace: BackwardTrace, *, title: str | None = None, rankdir: str = "LR",
     """One self-contained HTML page (no request leaves it) that plays ``trace``.
 
     Needs the Graphviz ``dot`` program to lay out the drawing. A graph with more than
-    ``max_nodes`` values raises :class:`TooManyNodesError` (a ``ValueError``) saying so.
+    ``max_nodes`` values raises :class:`TooManyNodesError` (a ``ValueError``) saying so: the
+    player is made to stay smooth up to :data:`MAX_NODES` (500) values, the default cap. A
+    bigger ``max_nodes`` draws a bigger graph anyway, and the page then says, under the
+    drawing, that it is past the size the player is made for and may step slowly.
     """
     body = fragment(trace, title=title, rankdir=rankdir, max_nodes=max_nodes, standalone=True)
     name = html.escape(title if title is not None else f"backprop of {trace.name(trace.root)}")

@@ -157,7 +157,9 @@ def test_over_the_cap_is_refused_with_the_fix() -> None:
         page(trace)
     with pytest.raises(ValueError, match="at most 10 values"):
         fragment(trace, max_nodes=10)
-    assert "<svg" in fragment(trace_backward(x * 2), max_nodes=3) if HAS_DOT else True
+    if HAS_DOT:
+        small = trace_backward(x * 2)
+        assert "<svg" in fragment(small, max_nodes=3) and "made for" not in fragment(small)
     note = trace._repr_html_()
     assert note.startswith("<p>") and "has 501" in note and "<svg" not in note
 
@@ -230,3 +232,120 @@ def test_repr_html_without_graphviz_falls_back_to_the_table(
     t = trace_backward(Value(2.0, label="a") * 3)
     assert t._repr_html_() is None
     assert "| step |" in t._repr_markdown_()
+
+
+# The drawing as layers (player._layers): what Graphviz draws, shorter, in layers that say
+# where they are.
+
+_GRAPHVIZ = """<svg width="300pt" height="1000pt" viewBox="0.00 0.00 300.00 1000.00"
+ xmlns="http://www.w3.org/2000/svg" xmlns:xlink="http://www.w3.org/1999/xlink">
+<g id="graph0" class="graph" transform="scale(1 1) rotate(0) translate(4 996)">
+<polygon fill="transparent" stroke="transparent" points="-4,4 -4,-996 296,-996 296,4 -4,4"/>
+<g id="e1_0" class="edge">
+<title>v0&#45;&gt;o1</title>
+<path fill="none" stroke="black" d="M50.04,-900.26C60.11,-800.49 70.5,-700 80.55,-600.04"/>
+<polygon fill="black" stroke="black" points="80,-600 85,-590 75,-590 80,-600"/>
+<text text-anchor="middle" x="60" y="-750" font-family="Helvetica,sans-Serif" font-size="10.00">&#45;3</text>
+</g>
+<g id="v0" class="node">
+<title>v0</title>
+<polygon fill="white" stroke="black" points="10,-880 10,-940 90,-940 90,-880 10,-880"/>
+<text text-anchor="middle" x="50" y="-926.7" font-family="Helvetica,sans-Serif" font-size="11.00">a &lt;b&gt; &amp; c</text>
+<polyline fill="none" stroke="black" points="10,-920 90,-920 "/>
+</g>
+<g id="o1" class="node">
+<title>o1</title>
+<g id="a_o1"><a xlink:title="d/dx = y, d/dy = x">
+<ellipse fill="red" stroke="black" cx="80" cy="-50" rx="27" ry="18"/>
+<text text-anchor="start" x="80" y="-46.7" font-family="Helvetica,sans-Serif" font-size="11.00">*</text>
+</a>
+</g>
+</g>
+</g>
+</svg>"""
+
+
+def test_layers_keep_every_shape_and_say_only_what_the_style_does_not() -> None:
+    from autograd.player import _layers
+
+    text = _layers(_GRAPHVIZ)
+    assert text.startswith('<div class="agp-stack" style="width:300pt;height:1000pt">')
+    for gid in ("e1_0", "v0", "o1"):
+        assert text.count(f'<g id="{gid}" ') == 1
+    # Graphviz's hover titles (its internal ids) and the transparent background are gone, the
+    # op's tooltip is a plain title.
+    assert "v0-&gt;o1" not in text and "<title>v0</title>" not in text
+    assert "transparent" not in text and "<a " not in text
+    assert "<title>d/dx = y, d/dy = x</title>" in text
+    # What player.css says is left out; what it does not (a red fill, a left-aligned text) stays.
+    assert 'fill="black"' not in text and 'font-family' not in text
+    assert 'fill="red"' in text and 'text-anchor="start"' in text
+    # Coordinates to a tenth of a point; a polygon does not repeat its first point; texts and
+    # labels escaped for HTML.
+    assert 'd="M50,-900.3C60.1,-800.5 70.5,-700 80.5,-600"' in text
+    assert 'points="10,-880 10,-940 90,-940 90,-880"' in text
+    assert 'points="10,-920 90,-920"' in text
+    assert ">a &lt;b&gt; &amp; c</text>" in text and ">-3</text>" in text
+    # The highlight layer comes last, empty, over the whole canvas.
+    assert text.endswith('<svg class="agp-layer agp-overlay" xmlns="http://www.w3.org/2000/svg"'
+                         ' width="300pt" height="1000pt" viewBox="0.00 0.00 300.00 1000.00">'
+                         '<g transform="scale(1 1) rotate(0) translate(4 996)"></g></svg></div>')
+
+
+def _layer_boxes(text: str) -> list[tuple[float, float, str]]:
+    """Each layer's top and height (points) and what it draws."""
+    found = re.findall(r'<svg class="agp-layer" [^>]*height="([\d.]+)pt" viewBox="0 ([\d.]+) '
+                       r'[^"]*" style="top:([\d.]+)pt">(.*?)</svg>', text, re.S)
+    out = []
+    for height, top, style_top, body in found:
+        assert top == style_top.removesuffix(".0") or float(top) == float(style_top)
+        out.append((float(top), float(height), body))
+    return out
+
+
+def test_each_layer_spans_what_it_draws() -> None:
+    from autograd.player import _PER_LAYER, _layers
+
+    text = _layers(_GRAPHVIZ)
+    layers = _layer_boxes(text)
+    assert len(layers) == 2  # the edge, then the two nodes (fewer than _PER_LAYER a layer)
+    assert _PER_LAYER > 2
+    shift = 996  # the graph's y, plus this, is the canvas's y
+    for top, height, body in layers:
+        ys = [float(y) + shift for y in re.findall(r' c?y="(-?[\d.]+)"', body)]
+        for pair in re.findall(r' (?:points|d)="([^"]*)"', body):
+            numbers = [float(n) for n in re.findall(r"-?\d+(?:\.\d+)?", pair)]
+            ys.extend(y + shift for y in numbers[1::2])
+        assert ys and all(top <= y <= top + height for y in ys), (top, height, ys)
+    # The edge layer runs from y 96 to 406 (plus room), not over the whole canvas.
+    assert layers[0][0] < 96 and layers[0][0] + layers[0][1] < 450
+
+
+def test_layers_fall_back_to_the_whole_canvas_where_the_place_is_unknown() -> None:
+    from autograd.player import _layers
+
+    rotated = _GRAPHVIZ.replace("rotate(0)", "rotate(90)")
+    layers = re.findall(r'<svg class="agp-layer" [^>]*viewBox="([^"]*)"', _layers(rotated))
+    assert layers and all(v == "0 0 300 1000" for v in layers)
+
+
+@needs_dot
+def test_page_carries_the_script_without_its_comments() -> None:
+    text = to_html(neuron()[0])
+    script = text[text.index("<script>") + 8:text.rindex("</script>")]
+    assert "use strict" in script
+    assert not any(line.lstrip().startswith("//") for line in script.splitlines())
+    style = text[text.index("<style>") + 7:text.index("</style>")]
+    assert "/*" not in style and ".agp-layer" in style
+
+
+@needs_dot
+def test_past_the_cap_on_request_the_page_says_so() -> None:
+    x = Value(0.5, label="x")
+    y = x
+    for _ in range(MAX_NODES // 2):  # two values a step: MAX_NODES + 1 in all
+        y = (y * 1.0001).tanh()
+    trace = trace_backward(y)
+    assert len(trace.order) == MAX_NODES + 1
+    text = page(trace, max_nodes=MAX_NODES + 1)
+    assert f"This graph has {MAX_NODES + 1} values, more than the {MAX_NODES}" in text
