@@ -245,19 +245,22 @@ _GRAPHVIZ = """<svg width="300pt" height="1000pt" viewBox="0.00 0.00 300.00 1000
 <title>v0&#45;&gt;o1</title>
 <path fill="none" stroke="black" d="M50.04,-900.26C60.11,-800.49 70.5,-700 80.55,-600.04"/>
 <polygon fill="black" stroke="black" points="80,-600 85,-590 75,-590 80,-600"/>
-<text text-anchor="middle" x="60" y="-750" font-family="Helvetica,sans-Serif" font-size="10.00">&#45;3</text>
+<text text-anchor="middle" x="60" y="-750"
+ font-family="Helvetica,sans-Serif" font-size="10.00">&#45;3</text>
 </g>
 <g id="v0" class="node">
 <title>v0</title>
 <polygon fill="white" stroke="black" points="10,-880 10,-940 90,-940 90,-880 10,-880"/>
-<text text-anchor="middle" x="50" y="-926.7" font-family="Helvetica,sans-Serif" font-size="11.00">a &lt;b&gt; &amp; c</text>
+<text text-anchor="middle" x="50" y="-926.7"
+ font-family="Helvetica,sans-Serif" font-size="11.00">a &lt;b&gt; &amp; c</text>
 <polyline fill="none" stroke="black" points="10,-920 90,-920 "/>
 </g>
 <g id="o1" class="node">
 <title>o1</title>
 <g id="a_o1"><a xlink:title="d/dx = y, d/dy = x">
 <ellipse fill="red" stroke="black" cx="80" cy="-50" rx="27" ry="18"/>
-<text text-anchor="start" x="80" y="-46.7" font-family="Helvetica,sans-Serif" font-size="11.00">*</text>
+<text text-anchor="start" x="80" y="-46.7"
+ font-family="Helvetica,sans-Serif" font-size="11.00">*</text>
 </a>
 </g>
 </g>
