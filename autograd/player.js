@@ -46,6 +46,7 @@
     var status = root.querySelector(".agp-status");
     var what = root.querySelector(".agp-what");
     var table = root.querySelector(".agp-sends");
+    var hint = root.querySelector(".agp-sendhint");
     var tbody = table.querySelector("tbody");
     var slider = root.querySelector(".agp-slider");
     var playButton = root.querySelector('[data-act="play"]');
@@ -153,6 +154,7 @@
         for (e = 0; e < inEdge[node].length; e++) { lift(inEdge[node][e], "agp-lit"); }
         what.textContent = "forward " + k + " of " + F + ": " + nodes[node].x;
         table.hidden = true;
+        hint.hidden = false;
       } else {
         var step = steps[s - 1], receivers = {};
         node = step.n;
@@ -175,6 +177,7 @@
           step.u + " and sends local derivative \u00d7 upstream to each parent" +
           (s === B ? "; this was the last step, every .grad is final" : "");
         table.hidden = false;
+        hint.hidden = true;
       }
       status.textContent = "step " + k + " of " + M;
       if (slider.value !== String(k)) { slider.value = String(k); }
