@@ -16,7 +16,51 @@
     var N = nodes.length, F = N, B = steps.length, M = F + B;
     var DASH = "\u2013";
 
-    // The drawing is a stack of SVG layers (see player.py); its groups are found by id once.
+    // --- the drawing -------------------------------------------------------------------------
+    // The page carries it as one SVG: what shows where scripts do not run. Here it is split into
+    // SVG layers on one canvas, each as long as what it draws (player.py, _drawing, says why and
+    // which groups go in which layer), and a last layer on top for the highlights.
+    var SVGNS = "http://www.w3.org/2000/svg";
+    var whole = view.querySelector("svg.agp-drawing");
+    var graph = whole.firstElementChild;          // the graph's group: its place, inherited styles
+    var kinds = [graph.querySelector(".agp-edges"), graph.querySelector(".agp-nodes")];
+    var canvas = whole.viewBox.baseVal, axis = D.drawing.axis;
+    var stack = document.createElement("div");
+    stack.className = "agp-stack";
+    stack.style.width = whole.getAttribute("width");
+    stack.style.height = whole.getAttribute("height");
+
+    function layer(start, length, cls) {
+      var at = [canvas.x, canvas.y, canvas.width, canvas.height];
+      if (length !== null) { at[axis] = start; at[2 + axis] = length; }
+      var svgLayer = document.createElementNS(SVGNS, "svg");
+      svgLayer.setAttribute("class", cls);
+      svgLayer.setAttribute("width", at[2] + "pt");
+      svgLayer.setAttribute("height", at[3] + "pt");
+      svgLayer.setAttribute("viewBox", at.join(" "));
+      svgLayer.style.left = at[0] + "pt";
+      svgLayer.style.top = at[1] + "pt";
+      var g = graph.cloneNode(false);
+      svgLayer.appendChild(g);
+      stack.appendChild(svgLayer);
+      return g;
+    }
+
+    var layers = D.drawing.layers;
+    for (var li = 0; li < layers.length; li++) {
+      var from = kinds[layers[li][0]];
+      var into = from.cloneNode(false);           // the kind's font size
+      layer(layers[li][1], layers[li][2], "agp-layer").appendChild(into);
+      for (var c = 0; c < layers[li][3]; c++) { into.appendChild(from.firstElementChild); }
+    }
+    // The highlights' layer: boxes first, edges (and their long labels) over them.
+    var topLayer = layer(0, null, "agp-layer agp-overlay");
+    var overlay = [topLayer.appendChild(kinds[0].cloneNode(false)),
+                   topLayer.appendChild(kinds[1].cloneNode(false))];
+    topLayer.insertBefore(overlay[1], overlay[0]);
+    view.replaceChild(stack, whole);
+
+    // The drawing's groups, found by id once.
     var byId = {};
     var groups = view.querySelectorAll("g[id]");
     for (var gi = 0; gi < groups.length; gi++) { byId[groups[gi].id] = groups[gi]; }
@@ -57,7 +101,6 @@
     var applied = 0;                // backward steps whose contributions are in grad[]
     var grad = new Array(N);        // running .grad of every node, as shown (strings)
     var shownData = new Array(N), shownGrad = new Array(N), shownPending = new Array(N);
-    var overlay = view.querySelector(".agp-overlay > g");
     var timer = null;
 
     function resetGrads() {
@@ -102,10 +145,11 @@
     function lift(g, cls) {
       if (!g) { return null; }
       var copy = g.cloneNode(true);
+      var kind = g.getAttribute("class");
       copy.removeAttribute("id");
       copy.setAttribute("data-of", g.id);
-      copy.setAttribute("class", g.getAttribute("class") + " " + cls);
-      overlay.appendChild(copy);
+      copy.setAttribute("class", kind + " " + cls);
+      overlay[kind === "edge" ? 0 : 1].appendChild(copy);
       return copy;
     }
 
@@ -143,7 +187,9 @@
         if (gr !== shownGrad[i]) { shownGrad[i] = gr; gradText[i].textContent = gr; }
       }
       // the previous step's highlights off, this step's on (boxes first, edges over them)
-      while (overlay.firstChild) { overlay.removeChild(overlay.firstChild); }
+      for (var o = 0; o < 2; o++) {
+        while (overlay[o].firstChild) { overlay[o].removeChild(overlay[o].firstChild); }
+      }
       while (tbody.firstChild) { tbody.removeChild(tbody.firstChild); }
       var node, e;
       if (!inBackward) {

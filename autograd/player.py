@@ -53,8 +53,9 @@ from .engine import Value
 
 
 class BackwardTrace(Protocol):
-    """What the player reads of a recorded pass (:class:`autograd.trace.BackwardTrace`); the
-    player never imports the trace module, which imports the drawing, which offers the player."""
+    """What the player reads of a recorded pass (:class:`autograd.recording.Recording`, of
+    which :class:`autograd.trace.BackwardTrace` is one); the player imports neither
+    :mod:`autograd.trace` nor :mod:`autograd.viz`: both build on it."""
 
     @property
     def root(self) -> Value: ...
@@ -226,22 +227,16 @@ def _dot(trace: BackwardTrace, data: dict[str, Any], rankdir: str) -> str:
 
 _SVG = "{http://www.w3.org/2000/svg}"
 _XLINK = "{http://www.w3.org/1999/xlink}"
-#: What player.css gives the drawing's shapes and texts, by (group class, tag): Graphviz writes
-#: these on every element, the page leaves them out.
-_DEFAULTS = {
-    ("node", "polygon"): {"fill": "white", "stroke": "black"},
-    ("node", "ellipse"): {"fill": "white", "stroke": "black"},
-    ("node", "polyline"): {"fill": "none", "stroke": "black"},
-    ("node", "text"): {"text-anchor": "middle", "font-family": "Helvetica,sans-Serif",
-                       "font-size": "11.00"},
-    ("edge", "path"): {"fill": "none", "stroke": "black"},
-    ("edge", "polygon"): {"fill": "black", "stroke": "black"},
-    ("edge", "text"): {"text-anchor": "middle", "font-family": "Helvetica,sans-Serif",
-                       "font-size": "10.00"},
-}
+#: What every shape and text inherits from the drawing's groups (see :func:`_drawing`); Graphviz
+#: writes these on every element, the page says them once. The drawing needs no style sheet, so
+#: that it shows as it should where the page's style is stripped (a notebook viewer).
+_INHERITED = {"fill": "#000", "stroke": "none", "text-anchor": "middle",
+              "font-family": "Helvetica,sans-Serif"}
+_FONT_SIZE = {"edge": "10", "node": "11"}
+_COLOURS = {"black": "#000", "white": "#fff"}
 _GEOMETRY = frozenset({"points", "d", "x", "y", "cx", "cy", "rx", "ry"})
 _DECIMAL = re.compile(r"-?\d+\.\d+")
-#: Boxes, ops or edges per layer of the drawing (see :func:`_layers`).
+#: Boxes, ops or edges per layer of the drawing (see :func:`_drawing`).
 _PER_LAYER = 40
 
 
@@ -252,9 +247,9 @@ def _short(match: re.Match[str]) -> str:
 
 
 def _markup(e: ElementTree.Element, kind: str) -> str:
-    """One element of Graphviz's SVG as short HTML-embedded SVG: attributes that player.css
-    sets anyway left out, coordinates rounded, Graphviz's own hover titles (internal ids)
-    dropped, and a tooltip link turned into a plain ``<title>``."""
+    """One element of Graphviz's SVG as short HTML-embedded SVG: what it would inherit anyway
+    left out, coordinates rounded, Graphviz's own hover titles (internal ids) dropped, and a
+    tooltip link turned into a plain ``<title>``."""
     tag = e.tag.removeprefix(_SVG)
     inner = "".join(_markup(child, kind) for child in e)
     if tag == "title":
@@ -264,12 +259,16 @@ def _markup(e: ElementTree.Element, kind: str) -> str:
         return (f"<title>{html.escape(tip, quote=False)}</title>" if tip else "") + inner
     if tag == "g" and set(e.attrib) <= {"id"}:  # the link's wrapper: nothing of its own
         return inner
-    defaults = _DEFAULTS.get((kind, tag), {})
+    inherited = {**_INHERITED, "font-size": _FONT_SIZE[kind]}
     attrs = []
     for key, value in e.attrib.items():
         key = key.replace(_XLINK, "xlink:")
-        if defaults.get(key) == value:
-            continue
+        value = _COLOURS.get(value, value)
+        if key == "font-size":
+            value = value.removesuffix(".00")
+        if inherited.get(key) == value or (tag == "polyline" and key == "fill"
+                                           and len(e.get("points", "").split()) == 2):
+            continue  # (a polyline of two points, a record's divider, encloses nothing to fill)
         if key in _GEOMETRY:
             value = _DECIMAL.sub(_short, value).strip()
             if tag == "polygon":  # Graphviz repeats the first point last; a polygon closes
@@ -310,16 +309,21 @@ def _length_class(length: float) -> int:
     return int(math.log2(max(length, 64.0) / 64.0))
 
 
-def _layers(svg_text: str) -> str:
-    """Graphviz's SVG as a stack of SVG layers on one canvas, each drawing about
-    ``_PER_LAYER`` of the boxes and ops, or of the edges (which lie under the boxes), that lie
-    close together along the drawing's long side; each layer is only as long as what it draws.
+def _drawing(svg_text: str) -> tuple[str, dict[str, Any]]:
+    """Graphviz's SVG, shortened (:func:`_markup`), and how the page splits it into layers.
 
-    Why layers: a browser paints an SVG whole, every element of it, when any part of it changes
-    or when a scroll brings a new part of it into view; at 500 values (thousands of shapes and
-    texts) that took tens of milliseconds a step. A layer is painted alone, so a step paints the
-    few layers it touches, and a scroll the layers it brings into view. The plain version is the
-    one SVG Graphviz writes: it looks the same. ``_markup`` also shortens each element.
+    The markup is one SVG, the edges (under the boxes) and then the boxes and ops, each group
+    of them sorted into runs of about ``_PER_LAYER`` that lie close together along the
+    drawing's long side. It is what shows where scripts do not run. The page's script moves
+    each run into an SVG layer of its own, on one canvas, as long as what it draws: the
+    returned table lists, per layer, its kind (0 edges, 1 boxes), where it starts and how long
+    it is (points, along ``axis``: 0 x, 1 y) and how many groups it takes.
+
+    Why layers: a browser paints an SVG whole, every element of it, when any part of it
+    changes or when a scroll brings a new part of it into view; at 500 values (thousands of
+    shapes and texts) that took tens of milliseconds a step. A layer is painted alone, so a
+    step paints the few layers it touches, and a scroll the layers it brings into view. The
+    plain version is the one SVG, as the page carries it.
     """
     svg = ElementTree.fromstring(svg_text)  # our own dot's output, not user input
     graph = svg.find(_SVG + "g")
@@ -337,11 +341,16 @@ def _layers(svg_text: str) -> str:
             groups[kind].append((lo, hi, f'<g id="{html.escape(g.get("id", ""))}" class="{kind}">'
                                  f'{"".join(_markup(c, kind) for c in g)}</g>'))
         # anything else is Graphviz's background (transparent here) or a title: left out
-    out = [f'<div class="agp-stack" style="width:{width};height:{height}">']
-    for kind in ("edge", "node"):
+    inherited = "".join(f' {key}="{value}"' for key, value in _INHERITED.items())
+    out = [f'<svg class="agp-drawing" xmlns="http://www.w3.org/2000/svg" width="{width}" '
+           f'height="{height}" viewBox="{" ".join(f"{n:.2f}" for n in box)}">'
+           f'<g transform="{graph.get("transform", "")}"{inherited}>']
+    layers = []
+    for number, kind in enumerate(("edge", "node")):
         # Edges of about one length together, then by where they start: a layer of short edges
         # stays short, however many long edges (a weight used by every example) there are.
         items = sorted(groups[kind], key=lambda item: (_length_class(item[1] - item[0]), item[0]))
+        out.append(f'<g class="agp-{kind}s" font-size="{_FONT_SIZE[kind]}">')
         for i in range(0, len(items), _PER_LAYER):
             chunk = items[i:i + _PER_LAYER]
             start, end = 0.0, box[2 + axis]  # the whole canvas, where the place is unknown
@@ -349,26 +358,15 @@ def _layers(svg_text: str) -> str:
                 scale, shift = float(place.group(1 + axis)), float(place.group(3 + axis))
                 start = max(start, scale * (min(lo for lo, _, _ in chunk) + shift))
                 end = min(end, scale * (max(hi for _, hi, _ in chunk) + shift))
-            view = [0.0, 0.0, box[2], box[3]]
-            view[axis], view[2 + axis] = start, max(end - start, 1.0)
-            numbers = " ".join(f"{n:.1f}".removesuffix(".0") for n in view)
-            size = [f"{n:.1f}".removesuffix(".0") + "pt" for n in view[2:]]
-            offset = ("left", "top")[axis]
-            out.append(f'<svg class="agp-layer" xmlns="http://www.w3.org/2000/svg" '
-                       f'width="{size[0]}" height="{size[1]}" viewBox="{numbers}" '
-                       f'style="{offset}:{view[axis]:.1f}pt">'
-                       f'<g transform="{graph.get("transform", "")}">'
-                       + "".join(text for _, _, text in chunk) + "</g></svg>")
-    # On top: the layer the page draws a step's highlights in (copies of the lit shapes).
-    whole = " ".join(f"{n:.2f}" for n in box)
-    out.append(f'<svg class="agp-layer agp-overlay" xmlns="http://www.w3.org/2000/svg" '
-               f'width="{width}" height="{height}" viewBox="{whole}">'
-               f'<g transform="{graph.get("transform", "")}"></g></svg></div>')
-    return "".join(out)
+            layers.append([number, round(start, 1), round(max(end - start, 1.0), 1), len(chunk)])
+            out.extend(text for _, _, text in chunk)
+        out.append("</g>")
+    out.append("</g></svg>")
+    return "".join(out), {"axis": axis, "layers": layers}
 
 
-def _svg(dot_source: str) -> str:
-    """The drawing as inline SVG layers (see :func:`_layers`)."""
+def _svg(dot_source: str) -> tuple[str, dict[str, Any]]:
+    """The drawing as inline SVG, and its layers (see :func:`_drawing`)."""
     from .dot import run_dot
 
     try:
@@ -380,7 +378,7 @@ def _svg(dot_source: str) -> str:
             "deep graph make long edges that are slow to lay out. Play a smaller part of the "
             "graph (call to_html on an inner node)"
         ) from None
-    return _layers(text)
+    return _drawing(text)
 
 
 # ---------------------------------------------------------------------------------------------
@@ -440,7 +438,8 @@ def fragment(trace: BackwardTrace, *, title: str | None = None, rankdir: str = "
         raise ValueError(f"rankdir must be one of {', '.join(RANKDIRS)}, got {rankdir!r}")
     _check_size(trace, max_nodes)
     data = player_data(trace)
-    svg = _svg(_dot(trace, data, rankdir))
+    svg, drawing = _svg(_dot(trace, data, rankdir))
+    data["drawing"] = drawing
     total = len(data["nodes"]) + len(data["steps"])
     heading = html.escape(title if title is not None else
                           f"backprop of {trace.name(trace.root)}: forward, then backward")

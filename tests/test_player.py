@@ -123,7 +123,7 @@ def test_page_is_self_contained() -> None:
     assert urls <= {"http://www.w3.org/2000/svg", "http://www.w3.org/1999/xlink"}, urls
     for tag in ("<link rel=\"stylesheet\"", "<script src", "@import", "url(", "@font-face"):
         assert tag not in text
-    assert text.count("<svg") >= 1 and "<script>" in text
+    assert text.count("<svg") == 1 and "<script>" in text
     # Every box, op and edge carries the id the script looks for.
     d = page_data(text)
     for i, n in enumerate(d["nodes"]):
@@ -234,8 +234,8 @@ def test_repr_html_without_graphviz_falls_back_to_the_table(
     assert "| step |" in t._repr_markdown_()
 
 
-# The drawing as layers (player._layers): what Graphviz draws, shorter, in layers that say
-# where they are.
+# The drawing (player._drawing): what Graphviz draws, shorter, with a table of the layers the
+# page splits it into.
 
 _GRAPHVIZ = """<svg width="300pt" height="1000pt" viewBox="0.00 0.00 300.00 1000.00"
  xmlns="http://www.w3.org/2000/svg" xmlns:xlink="http://www.w3.org/1999/xlink">
@@ -268,68 +268,66 @@ _GRAPHVIZ = """<svg width="300pt" height="1000pt" viewBox="0.00 0.00 300.00 1000
 </svg>"""
 
 
-def test_layers_keep_every_shape_and_say_only_what_the_style_does_not() -> None:
-    from autograd.player import _layers
+def test_drawing_keeps_every_shape_and_says_only_what_is_not_inherited() -> None:
+    from autograd.player import _drawing
 
-    text = _layers(_GRAPHVIZ)
-    assert text.startswith('<div class="agp-stack" style="width:300pt;height:1000pt">')
+    text, _ = _drawing(_GRAPHVIZ)
+    assert text.startswith('<svg class="agp-drawing" xmlns="http://www.w3.org/2000/svg" '
+                           'width="300pt" height="1000pt" viewBox="0.00 0.00 300.00 1000.00">'
+                           '<g transform="scale(1 1) rotate(0) translate(4 996)" fill="#000" '
+                           'stroke="none" text-anchor="middle" '
+                           'font-family="Helvetica,sans-Serif"><g class="agp-edges" '
+                           'font-size="10"><g id="e1_0" class="edge">')
     for gid in ("e1_0", "v0", "o1"):
         assert text.count(f'<g id="{gid}" ') == 1
+    assert text.index('<g class="agp-nodes" font-size="11"><g id="v0"') > text.index('"e1_0"')
     # Graphviz's hover titles (its internal ids) and the transparent background are gone, the
     # op's tooltip is a plain title.
     assert "v0-&gt;o1" not in text and "<title>v0</title>" not in text
     assert "transparent" not in text and "<a " not in text
     assert "<title>d/dx = y, d/dy = x</title>" in text
-    # What player.css says is left out; what it does not (a red fill, a left-aligned text) stays.
-    assert 'fill="black"' not in text and 'font-family' not in text
-    assert 'fill="red"' in text and 'text-anchor="start"' in text
-    # Coordinates to a tenth of a point; a polygon does not repeat its first point; texts and
-    # labels escaped for HTML.
-    assert 'd="M50,-900.3C60.1,-800.5 70.5,-700 80.5,-600"' in text
-    assert 'points="10,-880 10,-940 90,-940 90,-880"' in text
-    assert 'points="10,-920 90,-920"' in text
+    # What a shape would inherit is left out; what it would not is said (in short colours).
+    assert 'font-family="Helvetica,sans-Serif" font-size' not in text
+    assert '<path fill="none" stroke="#000" d="M50,-900.3C60.1,-800.5 70.5,-700 80.5,-600"/>' \
+        in text
+    assert '<polygon stroke="#000" points="80,-600 85,-590 75,-590"/>' in text  # an arrowhead
+    assert '<polygon fill="#fff" stroke="#000" points="10,-880 10,-940 90,-940 90,-880"/>' \
+        in text  # a box: the polygon does not repeat its first point
+    assert '<polyline stroke="#000" points="10,-920 90,-920"/>' in text  # a divider: no fill
+    assert '<ellipse fill="red" stroke="#000" cx="80" cy="-50" rx="27" ry="18"/>' in text
+    assert '<text text-anchor="start" x="80" y="-46.7">*</text>' in text
+    # Texts and labels escaped for HTML.
     assert ">a &lt;b&gt; &amp; c</text>" in text and ">-3</text>" in text
-    # The highlight layer comes last, empty, over the whole canvas.
-    assert text.endswith('<svg class="agp-layer agp-overlay" xmlns="http://www.w3.org/2000/svg"'
-                         ' width="300pt" height="1000pt" viewBox="0.00 0.00 300.00 1000.00">'
-                         '<g transform="scale(1 1) rotate(0) translate(4 996)"></g></svg></div>')
-
-
-def _layer_boxes(text: str) -> list[tuple[float, float, str]]:
-    """Each layer's top and height (points) and what it draws."""
-    found = re.findall(r'<svg class="agp-layer" [^>]*height="([\d.]+)pt" viewBox="0 ([\d.]+) '
-                       r'[^"]*" style="top:([\d.]+)pt">(.*?)</svg>', text, re.S)
-    out = []
-    for height, top, style_top, body in found:
-        assert top == style_top.removesuffix(".0") or float(top) == float(style_top)
-        out.append((float(top), float(height), body))
-    return out
+    assert text.endswith("</g></g></g></svg>")
 
 
 def test_each_layer_spans_what_it_draws() -> None:
-    from autograd.player import _PER_LAYER, _layers
+    from autograd.player import _PER_LAYER, _drawing
 
-    text = _layers(_GRAPHVIZ)
-    layers = _layer_boxes(text)
-    assert len(layers) == 2  # the edge, then the two nodes (fewer than _PER_LAYER a layer)
+    text, drawing = _drawing(_GRAPHVIZ)
+    assert drawing["axis"] == 1  # taller than wide
     assert _PER_LAYER > 2
+    # the edge, then the two nodes, in the order the markup has them
+    assert [(kind, count) for kind, _, _, count in drawing["layers"]] == [(0, 1), (1, 2)]
+    bodies = [text[text.index('<g id="e1_0"'):text.index('<g class="agp-nodes"')],
+              text[text.index('<g id="v0"'):]]
     shift = 996  # the graph's y, plus this, is the canvas's y
-    for top, height, body in layers:
+    for (_, top, height, _), body in zip(drawing["layers"], bodies, strict=True):
         ys = [float(y) + shift for y in re.findall(r' c?y="(-?[\d.]+)"', body)]
         for pair in re.findall(r' (?:points|d)="([^"]*)"', body):
             numbers = [float(n) for n in re.findall(r"-?\d+(?:\.\d+)?", pair)]
             ys.extend(y + shift for y in numbers[1::2])
         assert ys and all(top <= y <= top + height for y in ys), (top, height, ys)
-    # The edge layer runs from y 96 to 406 (plus room), not over the whole canvas.
-    assert layers[0][0] < 96 and layers[0][0] + layers[0][1] < 450
+    # The edge's layer runs from y 96 to 406 (plus room), not over the whole canvas.
+    top, height = drawing["layers"][0][1:3]
+    assert top < 96 and top + height < 450
 
 
 def test_layers_fall_back_to_the_whole_canvas_where_the_place_is_unknown() -> None:
-    from autograd.player import _layers
+    from autograd.player import _drawing
 
-    rotated = _GRAPHVIZ.replace("rotate(0)", "rotate(90)")
-    layers = re.findall(r'<svg class="agp-layer" [^>]*viewBox="([^"]*)"', _layers(rotated))
-    assert layers and all(v == "0 0 300 1000" for v in layers)
+    _, drawing = _drawing(_GRAPHVIZ.replace("rotate(0)", "rotate(90)"))
+    assert [layer[1:3] for layer in drawing["layers"]] == [[0, 1000], [0, 1000]]
 
 
 @needs_dot

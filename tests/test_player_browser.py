@@ -499,3 +499,38 @@ def test_starts_when_its_script_is_run_after_insertion(driver: Any, tmp_path: Pa
     driver.find_element("css selector", '[data-act="next"]').click()
     assert driver.find_element("css selector", ".agp-status").text == "step 2 of 3"
     assert not severe(driver)
+
+
+def test_drawing_shows_right_without_the_pages_style_and_script(driver: Any, neuron_page: Any,
+                                                                tmp_path: Path) -> None:
+    """Where a viewer strips the page's style sheet, scripts and style attributes (a notebook
+    viewer), the drawing still shows the last step as Graphviz drew it: white boxes with black
+    outlines, open black edges, black text."""
+    import re
+
+    path, trace, _ = neuron_page
+    bare = re.sub(r"<style>.*?</style>|<script.*?</script>", "", path.read_text(), flags=re.S)
+    bare = re.sub(r' style="[^"]*"', "", bare)
+    stripped = tmp_path / "bare.html"
+    stripped.write_text(bare, encoding="utf-8")
+    open_page(driver, stripped)
+    assert driver.execute_script("return document.querySelectorAll('svg').length") == 1
+    look = driver.execute_script(
+        "function s(q) { var e = document.querySelector(q), c = getComputedStyle(e);"
+        "  return [c.fill, c.stroke]; }"
+        "return [s('#v0 polygon'), s('#v0 polyline'), s('#v0 text'), s('.edge path'),"
+        " s('.edge polygon'), s('ellipse')];")
+    white, black, none = "rgb(255, 255, 255)", "rgb(0, 0, 0)", "none"
+    # (a box's divider is a line of two points: its inherited fill encloses nothing)
+    assert look == [[white, black], [black, black], [black, none], [none, black],
+                    [black, black], [white, black]]
+    o = trace.root
+    assert box_text(driver, 0) == [trace.name(o), f"data {format_number(o.data)}",
+                                   f"grad {format_number(trace.seed)}"]
+    assert not severe(driver)
+
+
+def box_text(driver: Any, i: int) -> list[str]:
+    return list(driver.execute_script(
+        "return Array.from(document.getElementById('v' + arguments[0]).querySelectorAll('text'),"
+        " t => t.textContent);", i))
