@@ -42,7 +42,6 @@ import math
 import os
 import re
 import subprocess
-import tempfile
 from collections.abc import Sequence
 from importlib import resources
 from typing import Any, Protocol
@@ -50,6 +49,7 @@ from xml.etree import ElementTree
 
 from . import ops
 from .engine import Value
+from .files import atomic_write
 
 
 class BackwardTrace(Protocol):
@@ -505,20 +505,7 @@ def page(trace: BackwardTrace, *, title: str | None = None, rankdir: str = "LR",
 
 
 def save(text: str, path: str | os.PathLike[str]) -> str:
-    """Writes ``text`` to ``path`` whole or not at all (a temporary file in the same folder,
-    flushed to disk, then renamed over ``path``). Returns the path."""
-    path = os.fspath(path)
-    folder = os.path.dirname(os.path.abspath(path))
-    fd, tmp = tempfile.mkstemp(dir=folder, prefix=".autograd-", suffix=".tmp")
-    try:
-        with os.fdopen(fd, "wb") as f:
-            f.write(text.encode("utf-8"))
-            f.flush()
-            os.fsync(f.fileno())
-        os.chmod(tmp, 0o644)
-        os.replace(tmp, path)
-    except BaseException:
-        if os.path.exists(tmp):
-            os.unlink(tmp)
-        raise
-    return path
+    """Writes ``text`` to ``path`` whole or not at all, keeping an old file's permission bits
+    (:func:`autograd.files.atomic_write`, as every other output). Returns the path."""
+    atomic_write(path, text)
+    return os.fspath(path)
