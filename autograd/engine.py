@@ -917,35 +917,79 @@ def _postorder(root: Value, stop: frozenset[Value] = frozenset(), leaves: bool =
     append = order.append
     visited = {root}
     add = visited.add
-    # The path from ``root`` down to the current node, and for each node on it an iterator over
+    # The path from ``root`` down to the current node, and for each entry on it an iterator over
     # the parents not yet looked at.
-    path = [root]
-    todo: list[Any] = [iter(() if root in stop else root.parents)]  # tuple iterators
-    while path:
-        parents = todo[-1]
-        for parent in parents:
-            if not parent.parents:  # a leaf is finished at once
-                if leaves and parent not in visited:
-                    add(parent)
+    path: list[Value | list[Value]] = []
+    todo: list[Iterator[Value]] = []
+    node = root
+    parents: Iterator[Value]
+    while True:
+        # Step down to ``node`` (already marked visited).
+        ps = () if node is root and root in stop else node.parents
+        # --- Speed: a run of nodes with one parent each (a chain: tanh(x * w + b)) goes on the
+        # path as one list, with no iterator per node: 2-3x faster on a long chain, 10% on an
+        # MLP, measured side by side. The plain version pushes each node of the run as below:
+        # ``path.append(node); todo.append(iter(ps))``, one at a time.
+        if len(ps) == 1:
+            run = [node]
+            while True:
+                parent = ps[0]
+                if not parent.parents:  # a leaf is finished at once
+                    if leaves and parent not in visited:
+                        add(parent)
+                        append(parent)
+                    ps = ()
+                    break
+                if parent in visited:
+                    ps = ()
+                    break
+                add(parent)
+                if stop and parent in stop:
                     append(parent)
+                    ps = ()
+                    break
+                run.append(parent)
+                ps = parent.parents
+                if len(ps) != 1:
+                    break
+            path.append(run)
+        else:
+            path.append(node)
+        todo.append(iter(ps))
+        # Find the next node to step down to: the first parent not yet visited of the deepest
+        # entry of the path; an entry whose parents are all done is finished (appended).
+        while path:
+            parents = todo[-1]
+            for parent in parents:
+                if not parent.parents:  # a leaf is finished at once
+                    if leaves and parent not in visited:
+                        add(parent)
+                        append(parent)
+                    continue
+                if parent in visited:
+                    continue
+                add(parent)
+                if stop and parent in stop:
+                    append(parent)
+                    continue
+                if not parents.__length_hint__():  # type: ignore[attr-defined]
+                    # Nothing left to look at here: keep no live iterator on the path, so that
+                    # a deep graph leaves nothing for the cyclic garbage collector to chase.
+                    todo[-1] = _EXHAUSTED
+                node = parent
+                break
+            else:
+                todo.pop()
+                done = path.pop()
+                if type(done) is list:  # a run: its last node (the deepest) comes first
+                    done.reverse()
+                    order += done
+                else:
+                    append(done)  # type: ignore[arg-type]
                 continue
-            if parent in visited:
-                continue
-            add(parent)
-            if stop and parent in stop:
-                append(parent)
-                continue
-            if not parents.__length_hint__():
-                # Nothing left to look at here: keep no live iterator on the path, so that a
-                # deep chain leaves nothing for the cyclic garbage collector to chase.
-                todo[-1] = _EXHAUSTED
-            path.append(parent)
-            todo.append(iter(parent.parents))
             break
         else:
-            todo.pop()
-            append(path.pop())
-    return order
+            return order
 
 
 _EXHAUSTED: Iterator[Value] = iter(())
@@ -971,8 +1015,15 @@ def chain_rule(senders: Iterable[Value], edges: Edges | None = None,
         g = node._grad
         if g == 0.0 and _sends_nothing(node, g):
             continue
-        for parent, local in zip(node.parents, node.local_grads) if edges is None else edges(node):
-            parent._grad += local * g  # the chain rule: dL/dparent += dnode/dparent * dL/dnode
+        # --- Speed: a node with one parent (tanh, relu, x * 3, ...) sends without a zip: about
+        # twice as fast on a chain, 10% of backward on an MLP, measured side by side. The plain
+        # version is the loop below, which does the same for any number of parents.
+        parents = node.parents
+        if edges is None and len(parents) == 1:
+            parents[0]._grad += node.local_grads[0] * g
+        else:
+            for parent, local in zip(parents, node.local_grads) if edges is None else edges(node):
+                parent._grad += local * g  # the chain rule: dL/dparent += dnode/dparent * dL/dnode
         if observe is not None:
             observe(node)
 
