@@ -62,6 +62,14 @@ class _GradMode(threading.local):
 
 _mode = _GradMode()
 
+# --- Speed: reading ``_mode.enabled`` (a thread-local) costs every new node about 7% of the time
+# to make it (0.59 against 0.55 us per node of a tanh chain, side by side). Outside ``no_grad()`` recording is on in every thread, so the hot node makers read
+# this count of ``no_grad()`` blocks open in any thread first, and the thread-local flag only when
+# it is not 0: ``if not _no_grad_blocks or _mode.enabled``. The plain version, which ``_node``
+# keeps, is ``if _mode.enabled``.
+_no_grad_blocks = 0
+_blocks_lock = threading.Lock()
+
 
 def is_grad_enabled() -> bool:
     """True unless this thread is inside ``no_grad()``."""
@@ -77,6 +85,10 @@ class _SetGradMode:
         self._saved: list[bool] = []
 
     def __enter__(self) -> None:
+        global _no_grad_blocks
+        if not self._value:
+            with _blocks_lock:  # counted before this thread's flag goes off
+                _no_grad_blocks += 1
         self._saved.append(_mode.enabled)
         _mode.enabled = self._value
 
@@ -86,7 +98,11 @@ class _SetGradMode:
         exc: BaseException | None,
         tb: TracebackType | None,
     ) -> None:
+        global _no_grad_blocks
         _mode.enabled = self._saved.pop()
+        if not self._value:
+            with _blocks_lock:  # uncounted after this thread's flag is back
+                _no_grad_blocks -= 1
 
     def __call__(self, func: F) -> F:
         import functools
@@ -700,7 +716,7 @@ def _unary(fn: Op, x: Value) -> Value:
     v.data = out
     v._grad = 0.0
     v.label = ""
-    if _mode.enabled:
+    if not _no_grad_blocks or _mode.enabled:
         v.parents = (x,)
         v.local_grads = local
         v._fn = fn
@@ -725,7 +741,7 @@ def _binary(fn: Op, x: Value, y: Value) -> Value:
     v.data = out
     v._grad = 0.0
     v.label = ""
-    if _mode.enabled:
+    if not _no_grad_blocks or _mode.enabled:
         v.parents = (x, y)
         v.local_grads = local
         v._fn = fn
@@ -749,7 +765,7 @@ def _with_const(fn: Op, x: Value, c: float) -> Value:
     v.data = out
     v._grad = 0.0
     v.label = ""
-    if _mode.enabled:
+    if not _no_grad_blocks or _mode.enabled:
         v.parents = (x,)
         v.local_grads = local
         v._fn = fn
