@@ -63,10 +63,11 @@ class _GradMode(threading.local):
 _mode = _GradMode()
 
 # --- Speed: reading ``_mode.enabled`` (a thread-local) costs every new node about 7% of the time
-# to make it (0.59 against 0.55 us per node of a tanh chain, side by side). Outside ``no_grad()`` recording is on in every thread, so the hot node makers read
-# this count of ``no_grad()`` blocks open in any thread first, and the thread-local flag only when
-# it is not 0: ``if not _no_grad_blocks or _mode.enabled``. The plain version, which ``_node``
-# keeps, is ``if _mode.enabled``.
+# to make it (0.59 against 0.55 us per node of a tanh chain, side by side). Outside ``no_grad()``
+# recording is on in every thread, so the hot node makers read this count of ``no_grad()`` blocks
+# open in any thread first, and the thread-local flag only when it is not 0:
+# ``if not _no_grad_blocks or _mode.enabled``. The plain version, which ``_node`` keeps, is
+# ``if _mode.enabled``.
 _no_grad_blocks = 0
 _blocks_lock = threading.Lock()
 
