@@ -906,20 +906,36 @@ def dots(rows: Sequence[tuple[Sequence[Value], Value]], inputs: Sequence[Value |
         if n and type(inputs[0]) is Value:
             xs: tuple[Value, ...] = tuple(inputs)  # type: ignore[arg-type]
             xd = [v.data for v in xs]
+            recording = not _no_grad_blocks or _mode.enabled
             out = []
             for w, b in rows:
                 if len(w) != n:
                     break
-                parents = (*w, *xs, b)
                 data = [v.data for v in w]
                 data += xd
                 data.append(b.data)
                 y = _wsum_forward(data)
-                out.append(_node(y, parents, _wsum_partials(data, y), _WSUM, None))
+                # The node is built in place, as in _unary; the plain version is
+                # ``_node(y, (*w, *xs, b), _wsum_partials(data, y), _WSUM, None)``.
+                v: Value = _new(Value)
+                v.data = y
+                v._grad = 0.0
+                v.label = ""
+                if recording:
+                    v.parents = (*w, *xs, b)
+                    v.local_grads = _wsum_partials(data, y)
+                    v._fn = _WSUM
+                else:
+                    v.parents = ()
+                    v.local_grads = ()
+                    v._fn = None
+                v._arg = None
+                out.append(v)
             else:
                 return out
         elif set(map(type, inputs)) <= {float}:
             consts = tuple(inputs)
+            recording = not _no_grad_blocks or _mode.enabled
             out = []
             for w, b in rows:
                 if len(w) != n:
@@ -927,8 +943,22 @@ def dots(rows: Sequence[tuple[Sequence[Value], Value]], inputs: Sequence[Value |
                 parents = (*w, b)
                 data = [v.data for v in parents]
                 y = _wsum_const_forward(data, consts)
-                local = _wsum_const_partials(data, consts, y)
-                out.append(_node(y, parents, local, _WSUM_CONST, consts))
+                # in place; plain: ``_node(y, parents, local, _WSUM_CONST, consts)``
+                v = _new(Value)
+                v.data = y
+                v._grad = 0.0
+                v.label = ""
+                if recording:
+                    v.parents = parents
+                    v.local_grads = _wsum_const_partials(data, consts, y)
+                    v._fn = _WSUM_CONST
+                    v._arg = consts
+                else:
+                    v.parents = ()
+                    v.local_grads = ()
+                    v._fn = None
+                    v._arg = None
+                out.append(v)
             else:
                 return out
     except (AttributeError, TypeError):
