@@ -409,58 +409,79 @@ class Value:
 
     # --- arithmetic ----------------------------------------------------------------------------
 
-    # Speed: ``other if type(other) is float else _number(other)`` saves a call for the common
-    # plain float (5% of building a chain of tanh(y * 1.01 + 0.1), side by side); the plain
-    # version is ``_number(other)``, which starts with the same test.
+    # Speed: each operator first takes the commonest operand, a plain float, straight to its
+    # ``*_CONST`` entry: no isinstance and no ``_number`` call (13% of building a chain of
+    # tanh(y * 1.01 + 0.1), side by side). The plain version has only the last three lines:
+    # a Value, else ``_number(other)``, whose first test is that same ``type(other) is float``.
 
     def __add__(self, other: Value | Number) -> Value:
+        if type(other) is float:
+            return _with_const(ops.ADD_CONST, self, other)
         if isinstance(other, Value):
             return _binary(ops.ADD, self, other)
-        c = other if type(other) is float else _number(other)
+        c = _number(other)
         return NotImplemented if c is None else _with_const(ops.ADD_CONST, self, c)
 
     def __radd__(self, other: Number) -> Value:
-        c = other if type(other) is float else _number(other)
+        if type(other) is float:
+            return _with_const(ops.ADD_CONST, self, other)
+        c = _number(other)
         return NotImplemented if c is None else _with_const(ops.ADD_CONST, self, c)
 
     def __sub__(self, other: Value | Number) -> Value:
+        if type(other) is float:
+            return _with_const(ops.SUB_CONST, self, other)
         if isinstance(other, Value):
             return _binary(ops.SUB, self, other)
-        c = other if type(other) is float else _number(other)
+        c = _number(other)
         return NotImplemented if c is None else _with_const(ops.SUB_CONST, self, c)
 
     def __rsub__(self, other: Number) -> Value:
-        c = other if type(other) is float else _number(other)
+        if type(other) is float:
+            return _with_const(ops.RSUB_CONST, self, other)
+        c = _number(other)
         return NotImplemented if c is None else _with_const(ops.RSUB_CONST, self, c)
 
     def __mul__(self, other: Value | Number) -> Value:
+        if type(other) is float:
+            return _with_const(ops.MUL_CONST, self, other)
         if isinstance(other, Value):
             return _binary(ops.MUL, self, other)
-        c = other if type(other) is float else _number(other)
+        c = _number(other)
         return NotImplemented if c is None else _with_const(ops.MUL_CONST, self, c)
 
     def __rmul__(self, other: Number) -> Value:
-        c = other if type(other) is float else _number(other)
+        if type(other) is float:
+            return _with_const(ops.MUL_CONST, self, other)
+        c = _number(other)
         return NotImplemented if c is None else _with_const(ops.MUL_CONST, self, c)
 
     def __truediv__(self, other: Value | Number) -> Value:
+        if type(other) is float:
+            return _with_const(ops.DIV_CONST, self, other)
         if isinstance(other, Value):
             return _binary(ops.DIV, self, other)
-        c = other if type(other) is float else _number(other)
+        c = _number(other)
         return NotImplemented if c is None else _with_const(ops.DIV_CONST, self, c)
 
     def __rtruediv__(self, other: Number) -> Value:
-        c = other if type(other) is float else _number(other)
+        if type(other) is float:
+            return _with_const(ops.RDIV_CONST, self, other)
+        c = _number(other)
         return NotImplemented if c is None else _with_const(ops.RDIV_CONST, self, c)
 
     def __pow__(self, other: Value | Number) -> Value:
+        if type(other) is float:
+            return _with_const(ops.POW_CONST, self, other)
         if isinstance(other, Value):
             return _binary(ops.POW, self, other)
-        c = other if type(other) is float else _number(other)
+        c = _number(other)
         return NotImplemented if c is None else _with_const(ops.POW_CONST, self, c)
 
     def __rpow__(self, other: Number) -> Value:
-        c = other if type(other) is float else _number(other)
+        if type(other) is float:
+            return _with_const(ops.RPOW_CONST, self, other)
+        c = _number(other)
         return NotImplemented if c is None else _with_const(ops.RPOW_CONST, self, c)
 
     def __mod__(self, other: Value | Number) -> Value:
