@@ -29,13 +29,16 @@ gradients of the leaves are summed over the samples in local variables and added
 once, and that a block of backward work whose upstream gradient is zero (a relu that is off) is
 skipped, as ``backward()`` skips it.
 
-Guards: a comparison of Values taken while tracing (``if x > 0``, ``max(0, v)``) is recorded and
-checked again at every call; if it comes out differently, the function is traced again for that
-branch (with a warning the first time), never run down the wrong branch.
+Guards: a comparison of Values taken while tracing (``if x > 0``, ``max(0, v)``, ``x == 2``,
+``if v:``) is recorded and checked again at every call; if it comes out differently, the function
+is traced again for that branch (with a warning the first time), never run down the wrong branch.
+A number taken out of a Value while tracing (``float(v)``, ``int(v)``, ``round(v)``,
+``v.item()``) is a guard that it is the same number at the next call, since the code would keep
+it as a constant.
 
-Limits: numbers that ``f`` reads with ``.data`` or ``float()`` while tracing, or computes inside
-``no_grad()``, are baked into the code as constants, as in any tracing compiler
-(``jax.jit``, ``torch.compile``); compute with Values instead. One trace is capped at
+Limits: numbers that ``f`` reads with ``.data`` while tracing, or computes inside ``no_grad()``,
+are baked into the code as constants, as in any tracing compiler (``jax.jit``,
+``torch.compile``): ``.data`` is the way to take a number on purpose. One trace is capped at
 :data:`MAX_NODES` nodes (see there).
 """
 

@@ -35,7 +35,7 @@ from math import isfinite
 from types import TracebackType
 from typing import Any, SupportsFloat, TypeVar
 
-from . import ops
+from . import graph_copy, ops
 from .guard import guard as _guard
 from .ops import Op
 
@@ -157,6 +157,19 @@ def _compared(a: Value, op: str, b: Any, result: bool) -> bool:
     if record is not None:
         record(a, op, b, result)
     return result
+
+
+def _number_read(v: Value) -> float:
+    """``v.data``, taken as a plain number (``float()``, ``int()``, ``round()``, ``.item()``):
+    while :func:`autograd.compile` traces, a guard that the number is the same at the next call
+    (code compiled around it would otherwise keep the old number without a word)."""
+    d = v.data
+    if _tracing.record is not None:
+        if d == d:
+            _compared(v, "==", d, True)
+        else:  # nan: the guard is that it is nan again
+            _compared(v, "!=", v, True)
+    return d
 
 
 # ---------------------------------------------------------------------------------------------
@@ -310,19 +323,15 @@ class Value:
     # Copying and pickling walk the graph iteratively (see autograd.graph_copy): Python's own
     # machinery would recurse through ``parents`` and fail on a deep graph.
     def __copy__(self) -> Value:
-        from .graph_copy import copy_node
-
-        return copy_node(self)
+        copied: Value = graph_copy.copy_node(self)
+        return copied
 
     def __deepcopy__(self, memo: dict[int, Any]) -> Value:
-        from .graph_copy import deepcopy_graph
-
-        return deepcopy_graph(self, memo)
+        copied: Value = graph_copy.deepcopy_graph(self, memo, _postorder)
+        return copied
 
     def __reduce__(self) -> tuple[Any, ...]:
-        from .graph_copy import reduce_graph
-
-        return reduce_graph(self)
+        return graph_copy.reduce_graph(self, _postorder)
 
     # --- a Value behaves like a 0-d tensor towards Python -------------------------------------
 
@@ -332,7 +341,7 @@ class Value:
         # costs one read of a global.
         if _guard.calls:
             _guard.check(self)
-        return self.data
+        return _number_read(self)
 
     def item(self) -> float:
         """The number, as a float (like ``tensor.item()``).
@@ -340,13 +349,13 @@ class Value:
         >>> Value(2.5).item()
         2.5
         """
-        return self.data
+        return _number_read(self)
 
     def __int__(self) -> int:
-        return int(self.data)
+        return int(_number_read(self))
 
     def __trunc__(self) -> int:
-        return int(self.data)
+        return int(_number_read(self))
 
     # math.floor(v) and math.ceil(v) (and NumPy's floor and ceil of an object array) give
     # Values, whose derivative is 0; int(v), math.trunc(v) and round(v) give ints.
@@ -357,7 +366,7 @@ class Value:
         return _unary(ops.CEIL, self)
 
     def __round__(self, ndigits: int | None = None) -> float | int:
-        return round(self.data, ndigits)
+        return round(_number_read(self), ndigits)
 
     def __format__(self, spec: str) -> str:
         """Formats the number: ``f"{loss:.4f}"``; an empty spec gives ``str(v)``.
@@ -368,7 +377,7 @@ class Value:
         return format(self.data, spec) if spec else str(self)
 
     def __bool__(self) -> bool:
-        return self.data != 0.0
+        return _compared(self, "!=", 0.0, self.data != 0.0)
 
     # Values compare by their numbers, like 0-d tensors (returning bools), and hash by identity,
     # so they still work as dict keys and in sets; never find a Value in a list with ``==``,
@@ -377,15 +386,15 @@ class Value:
 
     def __eq__(self, other: object) -> bool:
         if isinstance(other, Value):
-            return self.data == other.data
+            return _compared(self, "==", other, self.data == other.data)
         c = _number(other)
-        return NotImplemented if c is None else self.data == c
+        return NotImplemented if c is None else _compared(self, "==", c, self.data == c)
 
     def __ne__(self, other: object) -> bool:
         if isinstance(other, Value):
-            return self.data != other.data
+            return _compared(self, "!=", other, self.data != other.data)
         c = _number(other)
-        return NotImplemented if c is None else self.data != c
+        return NotImplemented if c is None else _compared(self, "!=", c, self.data != c)
 
     def __lt__(self, other: Value | Number) -> bool:
         return _compared(self, "<", other, self.data < (

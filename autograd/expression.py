@@ -5,8 +5,10 @@ of allowed constructs before anything is computed; the tree is then walked, node
 engine's own operations. Nothing is ever compiled or run as Python code.
 
 Allowed: numbers, names (the inputs), ``+ - * / **``, unary ``-`` and ``+``, and calls by plain
-name of the op table's functions (``autograd.ops.FUNCTIONS``: exp, log, tanh, sigmoid, relu, sqrt,
-sin, cos, abs, softplus, leaky_relu). ``leaky_relu`` takes an optional numeric slope second.
+name of the op table's functions (:func:`autograd.ops.functions`: exp, log, tanh, sigmoid, relu,
+sqrt, ...), read from the table when a formula is parsed, so an op added to the table can be
+called at once. A function whose ``Value`` method takes a constant (``leaky_relu``'s slope,
+``elu``'s alpha) takes it as an optional number after the input.
 Anything else (attributes, subscripts, strings, comparisons, lambdas, keywords, other functions...)
 raises :class:`ExpressionError` (a ``ValueError``) naming the construct and where it is.
 
@@ -29,14 +31,15 @@ an expression may use numbers, names, + - * / **, unary minus and calls of ...
 from __future__ import annotations
 
 import ast
+import inspect
 import math
 import operator
 import re
 from collections.abc import Mapping
 from typing import Any
 
-from .engine import Value, _as_float, no_grad
-from .ops import FUNCTIONS
+from . import ops
+from .engine import Value, as_float, no_grad
 
 __all__ = ["evaluate", "parse", "ExpressionError", "MAX_LENGTH", "MAX_NODES"]
 
@@ -76,10 +79,12 @@ _CONSTRUCTS: dict[type[ast.AST], str] = {
     ast.YieldFrom: "yield",
     ast.Slice: "a slice",
 }
-_ALLOWED = (
-    "an expression may use numbers, names, + - * / **, unary minus and calls of "
-    + ", ".join(FUNCTIONS)
-)
+
+
+def allowed() -> str:
+    """What a formula may contain, with the functions the table has now."""
+    return ("an expression may use numbers, names, + - * / **, unary minus and calls of "
+            + ", ".join(ops.functions()))
 
 
 class ExpressionError(ValueError):
@@ -96,7 +101,7 @@ def _where(node: ast.AST, source: str) -> str:
 
 
 def _refuse(what: str, node: ast.AST, source: str) -> ExpressionError:
-    return ExpressionError(f"{what} is not allowed {_where(node, source)}; {_ALLOWED}")
+    return ExpressionError(f"{what} is not allowed {_where(node, source)}; {allowed()}")
 
 
 def parse(source: str) -> ast.Expression:
@@ -204,7 +209,7 @@ def _diagnose(text: str) -> str | None:
         elif kind == "comma":
             if not opened or expect_operand:
                 return (f"unexpected ',' at column {column}: commas only separate the "
-                        "arguments of a call such as leaky_relu(x, 0.1)")
+                        "arguments of a call" + _call_example())
             expect_operand = True
         else:
             return f"unexpected character {token!r} at column {column}"
@@ -219,6 +224,7 @@ def _diagnose(text: str) -> str | None:
 
 def _check(tree: ast.Expression, source: str) -> None:
     """Refuses anything outside the allowed constructs, before anything is computed."""
+    functions = ops.functions()
     count = 0
     stack: list[ast.AST] = [tree.body]
     while stack:
@@ -235,7 +241,7 @@ def _check(tree: ast.Expression, source: str) -> None:
                     kind = "..."
                 raise _refuse(kind, node, source)
         elif isinstance(node, ast.Name):
-            if node.id in FUNCTIONS:
+            if node.id in functions:
                 raise ExpressionError(
                     f"{node.id!r} is a function: call it, as in {node.id}(x) "
                     f"{_where(node, source)}"
@@ -251,32 +257,55 @@ def _check(tree: ast.Expression, source: str) -> None:
                               source)
             stack.append(node.operand)
         elif isinstance(node, ast.Call):
-            _check_call(node, source)
+            _check_call(node, source, functions)
             stack += reversed(node.args)
         else:
             what = _CONSTRUCTS.get(type(node), f"{type(node).__name__} syntax")
             raise _refuse(what, node, source)
 
 
-def _check_call(node: ast.Call, source: str) -> None:
+def _check_call(node: ast.Call, source: str, functions: tuple[str, ...]) -> None:
     if not isinstance(node.func, ast.Name):
         inner = node.func
         what = _CONSTRUCTS.get(type(inner), "calling anything but a function name")
         raise _refuse(what, inner, source)
     name = node.func.id
-    if name not in FUNCTIONS:
+    if name not in functions:
         raise ExpressionError(
             f"unknown function {name!r} {_where(node, source)}; the functions are "
-            + ", ".join(FUNCTIONS)
+            + ", ".join(functions)
         )
     if node.keywords:
         raise _refuse(f"a keyword argument in {name}()", node, source)
-    most = 2 if name == "leaky_relu" else 1
-    if not 1 <= len(node.args) <= most:
-        wanted = "1 or 2 arguments (x, slope)" if most == 2 else "1 argument"
+    inputs, constants = _parameters(ops.by_method(name))
+    most = len(inputs) + len(constants)
+    if not len(inputs) <= len(node.args) <= most:
+        fewest = len(inputs)
+        count = str(fewest) if most == fewest else f"{fewest} or {most}" if most == fewest + 1 \
+            else f"{fewest} to {most}"
+        plural = "" if most == 1 else "s"
         raise ExpressionError(
-            f"{name}() takes {wanted}, got {len(node.args)} {_where(node, source)}"
+            f"{name}() takes {count} argument{plural} ({', '.join(inputs + constants)}), "
+            f"got {len(node.args)} {_where(node, source)}"
         )
+
+
+def _parameters(op: ops.Op) -> tuple[list[str], list[str]]:
+    """The names of what ``op``'s ``Value`` method takes: its inputs (the Value itself first) and
+    its optional plain constants (``slope`` of ``leaky_relu``), read from the method."""
+    method = getattr(Value, op.method)
+    params = list(inspect.signature(method).parameters.values())[1:]
+    names = ["x"] + [p.name for p in params]
+    n_inputs = 2 if op.arity == ops.BINARY else 1
+    return names[:n_inputs], names[n_inputs:]
+
+
+def _call_example() -> str:
+    """`` such as leaky_relu(x, 0.1)``: a call with a constant, from the table (or nothing)."""
+    for op in ops.OPS.values():
+        if op.method and op.arity == ops.UNARY_CONST:
+            return f" such as {op.method}(x, 0.1)"
+    return ""
 
 
 def names_in(tree: ast.Expression) -> list[str]:
@@ -316,32 +345,23 @@ def evaluate(source: str, bindings: Mapping[str, float]) -> tuple[Value, dict[st
     for name, number in bindings.items():
         if not isinstance(name, str) or not name.isidentifier():
             raise ExpressionError(f"{name!r} is not a valid name")
-        inputs[name] = Value(_as_float(number, f"the value of {name}"), label=name)
+        inputs[name] = Value(as_float(number, f"the value of {name}"), label=name)
     out = _build(tree.body, inputs, text)
     if not isinstance(out, Value):
         out = Value(out)
     return out, inputs
 
 
-def _fold(fn: str, *args: float) -> float:
+def _fold(apply: Any, *args: float) -> float:
     """An op on plain numbers, computed by the engine (same results and error messages)."""
     with no_grad():
-        x = Value(args[0])
-        if fn in _BINOPS.values():
-            result = _binop(fn, x, args[1])
-            assert isinstance(result, Value)
-        elif fn == "neg":
-            result = -x
-        elif fn == "leaky_relu" and len(args) == 2:
-            result = x.leaky_relu(args[1])
-        else:
-            result = getattr(x, fn)()
+        result = apply(Value(args[0]), *args[1:])
     return float(result.data)
 
 
 def _binop(symbol: str, x: Value | float, y: Value | float) -> Value | float:
     if not isinstance(x, Value) and not isinstance(y, Value):
-        return _fold(symbol, x, y)
+        return _fold(_APPLY[symbol], x, y)
     result: Value = _APPLY[symbol](x, y)
     return result
 
@@ -384,7 +404,7 @@ def _build(root: ast.expr, inputs: dict[str, Value], source: str) -> Value | flo
         elif isinstance(node, ast.UnaryOp):
             x = results.pop(id(node.operand))
             if isinstance(node.op, ast.USub):
-                value = -x if isinstance(x, Value) else _fold("neg", x)
+                value = -x if isinstance(x, Value) else _fold(operator.neg, x)
             else:
                 value = x
         else:
@@ -449,18 +469,24 @@ def _number(node: ast.Constant, source: str) -> float:
 
 
 def _call(node: ast.Call, args: list[Value | float], source: str) -> Value | float:
+    """Applies the function ``node`` calls through its table entry's ``Value`` method: the inputs
+    as Values (or plain numbers, folded), then any constants, which must be plain numbers."""
     assert isinstance(node.func, ast.Name)
     name = node.func.id
-    x = args[0]
-    if name == "leaky_relu" and len(args) == 2:
-        slope = args[1]
-        if isinstance(slope, Value):
+    op = ops.by_method(name)
+    inputs, constants = _parameters(op)
+    xs, cs = args[:len(inputs)], args[len(inputs):]
+    for what, c in zip(constants, cs):
+        if isinstance(c, Value):
             raise ExpressionError(
-                f"leaky_relu's slope must be a number, not an expression of the inputs "
+                f"{name}'s {what} must be a number, not an expression of the inputs "
                 f"{_where(node, source)}"
             )
-        return x.leaky_relu(slope) if isinstance(x, Value) else _fold(name, x, slope)
-    if isinstance(x, Value):
-        result: Value = getattr(x, name)()
-        return result
-    return _fold(name, x)
+    method = getattr(Value, op.method)
+    numbers = [v for v in args if not isinstance(v, Value)]
+    if len(numbers) == len(args):
+        return _fold(method, *numbers)
+    x = xs[0]
+    first = x if isinstance(x, Value) else Value(x)
+    result: Value = method(first, *xs[1:], *cs)
+    return result

@@ -15,7 +15,7 @@ no gradient that anyone sees. The result is always a Value.
 from __future__ import annotations
 
 from . import ops
-from .engine import Number, Value, _as_float, _as_value, _binary
+from .engine import Number, Value, apply_op, as_float
 
 __all__ = ["atan2", "hypot", "maximum", "minimum", "clamp"]
 
@@ -23,7 +23,7 @@ Operand = Value | Number
 
 
 def _apply(op: ops.Op, x: Operand, y: Operand) -> Value:
-    return _binary(op, _as_value(x), _as_value(y))
+    return apply_op(op, x, y)
 
 
 def atan2(y: Operand, x: Operand) -> Value:
@@ -78,8 +78,8 @@ def clamp(x: Operand, lo: Operand | None = None, hi: Operand | None = None) -> V
         raise ValueError("clamp needs at least one of lo and hi; both are None")
     for name, bound in (("lo", lo), ("hi", hi)):
         if bound is not None and not isinstance(bound, Value):
-            _as_float(bound, f"clamp {name}")
-    out = _as_value(x)
+            as_float(bound, f"clamp {name}")
+    out = x if isinstance(x, Value) else Value(as_float(x, "clamp x"))
     if lo is not None:
         out = _apply(ops.CLAMP_MIN, out, lo)
     if hi is not None:

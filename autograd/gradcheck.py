@@ -6,7 +6,7 @@ import math
 from collections.abc import Callable
 from typing import Any
 
-from .engine import Value, _as_float, no_grad
+from .engine import Value, as_float, no_grad
 from .functional import value_and_grad
 
 __all__ = ["gradcheck", "GradcheckError", "numerical_grad"]
@@ -26,12 +26,12 @@ class GradcheckError(AssertionError):
 def _evaluate(f: Callable[..., Any], args: list[float]) -> float:
     with no_grad():
         out = f(*(Value(a) for a in args))
-    return out.data if isinstance(out, Value) else _as_float(out, "f's result")
+    return out.data if isinstance(out, Value) else as_float(out, "f's result")
 
 
 def _step(eps: object) -> float:
     """``eps`` as a float, refused unless it is finite and > 0."""
-    value = _as_float(eps, "eps")
+    value = as_float(eps, "eps")
     if not (math.isfinite(value) and value > 0.0):
         raise ValueError(f"eps must be a finite number > 0, got {value!r}; try eps=1e-6")
     return value
@@ -39,7 +39,7 @@ def _step(eps: object) -> float:
 
 def _tolerance(value: object, name: str) -> float:
     """A tolerance as a float, refused unless it is finite and >= 0."""
-    result = _as_float(value, name)
+    result = as_float(value, name)
     if not (math.isfinite(result) and result >= 0.0):
         raise ValueError(f"{name} must be a finite number >= 0, got {result!r}")
     return result
@@ -51,7 +51,7 @@ def numerical_grad(f: Callable[..., Any], *args: float, eps: float = 1e-6) -> li
     ``eps`` must be finite and > 0 (``ValueError`` otherwise).
     """
     eps = _step(eps)
-    point = [_as_float(a.data if isinstance(a, Value) else a, f"argument {i}")
+    point = [as_float(a.data if isinstance(a, Value) else a, f"argument {i}")
              for i, a in enumerate(args)]
     result = []
     for i in range(len(point)):
@@ -85,7 +85,7 @@ def gradcheck(
     rtol = _tolerance(rtol, "rtol")
     if not args:
         raise ValueError("gradcheck needs at least one argument to differentiate")
-    point = [_as_float(a.data if isinstance(a, Value) else a, f"argument {i}")
+    point = [as_float(a.data if isinstance(a, Value) else a, f"argument {i}")
              for i, a in enumerate(args)]
     _, analytic = value_and_grad(f, argnums=tuple(range(len(point))))(*point)
     numeric = numerical_grad(f, *point, eps=eps)

@@ -15,6 +15,7 @@ import math
 import sys
 from collections.abc import Sequence
 
+from . import ops
 from .cli_base import HelpFormatter, UsageError
 from .expression import ExpressionError, evaluate
 from .files import check_writable
@@ -36,8 +37,8 @@ def add_parser(subparsers: argparse._SubParsersAction) -> None:  # type: ignore[
             "Evaluate a formula such as 'tanh(x*w + b)' with the given inputs, run backward, "
             "print each input's gradient and write the graph with the local derivative on "
             "every edge. The formula may use numbers, names, + - * / **, unary minus and the "
-            "functions exp, log, tanh, sigmoid, relu, sqrt, sin, cos, abs, softplus and "
-            "leaky_relu; it is parsed, never run as code."
+            f"functions of the op table ({', '.join(ops.functions())}); it is parsed, never "
+            "run as code."
         ),
         epilog=(
             "examples:\n"

@@ -26,12 +26,18 @@ rebuilt from each pickled root.
 from __future__ import annotations
 
 import copy
+from collections.abc import Callable
 from typing import Any
 
 from . import ops
-from .engine import Value, topological_order
 
 __all__ = ["deepcopy_graph", "reduce_graph", "copy_node"]
+
+# This module never imports the engine (the engine imports it): a node's class is ``type(node)``
+# and the engine passes its own search, ``postorder`` (every node after its parents, the root
+# last). ``Node`` stands for ``autograd.Value``.
+Node = Any
+Postorder = Callable[[Node], list[Node]]
 
 _new = object.__new__
 
@@ -39,9 +45,9 @@ _new = object.__new__
 Record = tuple[float, float, str, tuple[int, ...], tuple[Any, ...], str, Any]
 
 
-def copy_node(node: Value) -> Value:
+def copy_node(node: Node) -> Node:
     """A shallow copy: a new node with the same fields, sharing the parents (``copy.copy``)."""
-    twin: Value = _new(Value)
+    twin = _new(type(node))
     twin.data = node.data
     twin.grad = node.grad
     twin.label = node.label
@@ -52,14 +58,11 @@ def copy_node(node: Value) -> Value:
     return twin
 
 
-def deepcopy_graph(root: Value, memo: dict[int, Any]) -> Value:
+def deepcopy_graph(root: Node, memo: dict[int, Any], postorder: Postorder) -> Node:
     """A copy of ``root`` and every node behind it; nodes already in ``memo`` are reused."""
     if id(root) in memo:
-        found: Value = memo[id(root)]
-        return found
-    order = topological_order(root)
-    order.reverse()  # parents first
-    for node in order:
+        return memo[id(root)]
+    for node in postorder(root):  # parents first
         if id(node) in memo:
             continue
         twin = copy_node(node)
@@ -69,35 +72,34 @@ def deepcopy_graph(root: Value, memo: dict[int, Any]) -> Value:
         if node._arg is not None:
             twin._arg = copy.deepcopy(node._arg, memo)
         memo[id(node)] = twin
-    result: Value = memo[id(root)]
-    return result
+    return memo[id(root)]
 
 
-def _leaf(data: float, grad: float, label: str) -> Value:
-    leaf = Value(data, label=label)
+def _leaf(cls: type, data: float, grad: float, label: str) -> Node:
+    leaf = cls(data, label=label)
     leaf.grad = grad
     return leaf
 
 
-def _op_name(node: Value) -> str:
-    fn = node._fn
-    assert fn is not None
+def _op_name(node: Node) -> str:
+    fn: ops.Op = node._fn
     if ops.OPS.get(fn.name) is not fn:
         raise TypeError(
             f"cannot pickle a graph that uses the op {fn.name!r}, which is not in the op "
             "table (autograd.ops.OPS); pickle .detach() of the result, or its .data"
         )
-    return fn.name
+    name: str = fn.name
+    return name
 
 
-def reduce_graph(root: Value) -> tuple[Any, ...]:
+def reduce_graph(root: Node, postorder: Postorder) -> tuple[Any, ...]:
     """What ``pickle`` stores for ``root``: a flat list of records, parents first."""
+    cls = type(root)
     if not root.parents:
-        return (_leaf, (root.data, root.grad, root.label))
-    order = topological_order(root)
-    order.reverse()
+        return (_leaf, (cls, root.data, root.grad, root.label))
+    order = postorder(root)
     position = {id(node): i for i, node in enumerate(order)}
-    entries: list[Value | Record] = []
+    entries: list[Node | Record] = []
     for node in order:
         if not node.parents:
             entries.append(node)  # pickled as itself: shared leaves stay shared
@@ -105,17 +107,17 @@ def reduce_graph(root: Value) -> tuple[Any, ...]:
         entries.append((node.data, node.grad, node.label,
                         tuple(position[id(p)] for p in node.parents),
                         node.local_grads, _op_name(node), node._arg))
-    return (_rebuild, (entries,))
+    return (_rebuild, (cls, entries))
 
 
-def _rebuild(entries: list[Value | Record]) -> Value:
-    built: list[Value] = []
+def _rebuild(cls: type, entries: list[Node | Record]) -> Node:
+    built: list[Node] = []
     for entry in entries:
-        if isinstance(entry, Value):
+        if isinstance(entry, cls):
             built.append(entry)
             continue
         data, grad, label, parents, local_grads, name, arg = entry
-        node: Value = _new(Value)
+        node: Node = _new(cls)
         node.data = float(data)
         node.grad = float(grad)
         node.label = str(label)

@@ -23,7 +23,7 @@ from collections.abc import Callable
 from typing import Any
 
 from . import ops
-from .engine import Value, _as_value, _binary, _unary
+from .engine import Value, apply_op
 
 __all__ = [
     "sin", "cos", "tan", "asin", "acos", "atan", "sinh", "cosh", "tanh", "asinh", "acosh",
@@ -46,7 +46,7 @@ def _one(name: str) -> Callable[[Any], Any]:
 
     def function(x: Any) -> Any:
         if isinstance(x, Value):
-            return _unary(op, x)
+            return apply_op(op, x)
         return plain(x)
 
     function.__name__ = function.__qualname__ = name
@@ -60,7 +60,7 @@ def _two(name: str) -> Callable[[Any, Any], Any]:
 
     def function(x: Any, y: Any) -> Any:
         if isinstance(x, Value) or isinstance(y, Value):
-            return _binary(op, _as_value(x), _as_value(y))
+            return apply_op(op, x, y)
         return plain(x, y)
 
     function.__name__ = function.__qualname__ = name

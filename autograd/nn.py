@@ -105,17 +105,17 @@ def _activation_table() -> dict[str, tuple[Callable[[Value], Value] | None, floa
 
 #: The activation that applies nothing: a neuron's output is its weighted sum.
 LINEAR = "linear"
-_ACTIVATIONS = _activation_table()
-
-#: The activation names a Neuron, Layer or MLP accepts.
-ACTIVATIONS: tuple[str, ...] = tuple(_ACTIVATIONS)
+#: The activation names a Neuron, Layer or MLP accepts: the built-in ones. The table is read
+#: again at each check, so an op added to it later with role ACTIVATION is accepted too.
+ACTIVATIONS: tuple[str, ...] = tuple(_activation_table())
 
 
 def _activation(name: object) -> tuple[Callable[[Value], Value] | None, float]:
-    if not isinstance(name, str) or name not in _ACTIVATIONS:
-        valid = ", ".join(repr(a) for a in ACTIVATIONS)
+    table = _activation_table()
+    if not isinstance(name, str) or name not in table:
+        valid = ", ".join(repr(a) for a in table)
         raise ValueError(f"unknown activation {name!r}; valid activations are {valid}")
-    return _ACTIVATIONS[name]
+    return table[name]
 
 
 def _count(value: object, what: str) -> int:
@@ -374,8 +374,9 @@ def _mlp_fields(arch: dict[str, Any]) -> tuple[int, list[int], str]:
             isinstance(n, bool) or not isinstance(n, int) or n < 1 for n in nouts):
         raise ValueError("architecture field 'nouts' must be a non-empty list of positive "
                          f"integers, got {_short(nouts)}")
-    if not isinstance(activation, str) or activation not in _ACTIVATIONS:
-        valid = ", ".join(repr(a) for a in ACTIVATIONS)
+    table = _activation_table()
+    if not isinstance(activation, str) or activation not in table:
+        valid = ", ".join(repr(a) for a in table)
         raise ValueError(f"architecture field 'activation' is {_short(activation)}; valid "
                          f"activations are {valid}")
     return nin, nouts, activation

@@ -764,9 +764,14 @@ WSUM_CONST = _declare(Op("wsum_const", "w·x+b", NARY_CONST, _wsum_const, _wsum_
                          role=WEIGHTED_SUM,
                          example="autograd.dot([Value(2.0)], [3.0], Value(1.0))  # data 7.0"))
 
-#: Functions of one Value that may be called by name (``tanh(x)``), e.g. by ``autograd graph``:
-#: every op with a ``Value`` method.
-FUNCTIONS: tuple[str, ...] = tuple(op.method for op in OPS.values() if op.method)
+def functions() -> tuple[str, ...]:
+    """The functions that may be called by name (``tanh(x)``, in a formula of ``autograd graph``):
+    the ``Value`` method of every op in the table as it is now.
+
+    >>> functions()[:4]
+    ('leaky_relu', 'abs', 'exp', 'log')
+    """
+    return tuple(op.method for op in OPS.values() if op.method)
 
 
 def by_method(name: str) -> Op:

@@ -26,7 +26,7 @@ from __future__ import annotations
 
 import functools
 import math
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any, Protocol, TypeVar
 
@@ -287,10 +287,22 @@ def arguments(op: ops.Op, margin: float = 1e-3) -> st.SearchStrategy[tuple[float
     return st.tuples(first, *(one(i) for i in range(1, n)))
 
 
+class _OpDomains(Mapping[str, Callable[[float], st.SearchStrategy[tuple[float, ...]]]]):
+    """A view of the op table as it is now (users' ops included): op name -> ``margin ->`` a
+    strategy for the op's arguments."""
+
+    def __getitem__(self, name: str) -> Callable[[float], st.SearchStrategy[tuple[float, ...]]]:
+        return functools.partial(arguments, ops.OPS[name])
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(list(ops.OPS))
+
+    def __len__(self) -> int:
+        return len(ops.OPS)
+
+
 #: For each op of the table: a strategy for its arguments (see :func:`arguments`), by name.
-OP_DOMAINS: dict[str, Callable[[float], st.SearchStrategy[tuple[float, ...]]]] = {
-    name: functools.partial(arguments, op) for name, op in ops.OPS.items()
-}
+OP_DOMAINS: Mapping[str, Callable[[float], st.SearchStrategy[tuple[float, ...]]]] = _OpDomains()
 
 
 def op_arguments(op: ops.Op, args: tuple[float, ...]) -> tuple[list[float], tuple[Any, ...]]:
@@ -395,11 +407,7 @@ def _const_strategy(op: ops.Op) -> st.SearchStrategy[Any]:
 
 
 def _apply(op: ops.Op, xs: Sequence[Any], c: Any) -> Value:
-    if op.arity == ops.UNARY_CONST:
-        return apply_op(op, xs[0], c)
-    if op.arity == ops.NARY_CONST:
-        return apply_op(op, list(xs), c)
-    return apply_op(op, *xs)
+    return apply_op(op, *op.join(xs, c))
 
 
 def _evaluate_at(op: ops.Op, xs: Sequence[float], c: Any) -> float:

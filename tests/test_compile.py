@@ -270,6 +270,49 @@ def test_a_guard_on_a_value_the_output_does_not_use() -> None:
         assert cf(3.0) == 1.0
 
 
+def test_equality_and_truth_of_a_value_are_guards() -> None:
+    w = Value(1.0, label="w")
+    cf = compile(lambda x: x * w * 5.0 if x * w == 2.0 else x)
+    assert cf(2.0) == 10.0
+    with pytest.warns(RuntimeWarning, match="another branch"):
+        assert cf(3.0) == 3.0
+    assert cf(2.0) == 10.0 and cf.traces == 2
+    cf_ne = compile(lambda x: x * 3.0 if x != 1.0 else x * 7.0)
+    assert cf_ne(2.0) == 6.0
+    with pytest.warns(RuntimeWarning):
+        assert cf_ne(1.0) == 7.0
+    cf_bool = compile(lambda x: x * 3.0 if x - 1.0 else x * 7.0)
+    assert cf_bool(1.0) == 7.0
+    with pytest.warns(RuntimeWarning):
+        assert cf_bool(2.0) == 6.0
+
+
+@pytest.mark.parametrize("read", [float, int, round, lambda v: v.item()],
+                         ids=["float", "int", "round", "item"])
+def test_a_number_read_while_tracing_is_a_guard(read: Any) -> None:
+    # float(w) (or int, round, .item()) takes w's number out of the graph: compiled code would
+    # keep the number of the first call. It is a guard instead: a new number traces again.
+    w = Value(2.0, label="w")
+    cf = compile(lambda x: w * read(w) * x)
+    assert cf(1.0) == 4.0 and w.grad == 2.0
+    w.data, w.grad = 3.0, 0.0
+    with pytest.warns(RuntimeWarning, match="another branch"):
+        assert cf(1.0) == 9.0
+    assert w.grad == 3.0
+
+
+def test_a_nan_read_while_tracing_guards_on_being_nan() -> None:
+    w = Value(math.nan, label="w")
+    cf = compile(lambda x: w * x if math.isnan(float(w)) else w * w * x)
+    assert math.isnan(cf(1.0))
+    w.data = math.nan  # nan again: the same branch, no new trace
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        assert math.isnan(cf(2.0))
+    w.data = 3.0
+    with pytest.warns(RuntimeWarning, match="another branch"):
+        assert cf(2.0) == 18.0
+    assert cf.traces == 2
 # --- the size cap -----------------------------------------------------------------------------
 
 

@@ -10,10 +10,11 @@ from collections.abc import Callable
 from typing import Any
 
 import pytest
-from hypothesis import assume, given
+from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
 
 from autograd import Value, grad, hessian, ops, topological_order
+from autograd.nn import MLP
 from autograd.testing import OP_DOMAINS, call_op, expressions, interpret, op_arguments
 
 torch = pytest.importorskip("torch")
@@ -67,8 +68,30 @@ def _close(a: float, b: float) -> bool:
 @pytest.mark.parametrize("name", sorted(OP_DOMAINS))
 @given(data=st.data())
 def test_op_matches_torch_to_second_order(name: str, data: st.DataObject) -> None:
-    op = ops.OPS[name]
-    args = data.draw(OP_DOMAINS[name](1e-3), label="args")
+    _matches_torch(ops.OPS[name], data.draw(OP_DOMAINS[name](1e-3), label="args"))
+
+
+@given(data=st.data())
+@settings(max_examples=50, suppress_health_check=[HealthCheck.function_scoped_fixture])
+def test_a_new_op_is_checked_against_torch(throwaway_op: ops.Op, data: st.DataObject) -> None:
+    # (tests/test_new_op.py: an op added to the table is picked up everywhere; here, by parity)
+    _matches_torch(throwaway_op, data.draw(OP_DOMAINS[throwaway_op.name](1e-3), label="args"))
+
+
+def test_a_new_activation_crosses_the_bridge(throwaway_op: ops.Op) -> None:
+    model = MLP(2, [4, 1], activation=throwaway_op.method, seed=0)
+    seq = model.to_torch()
+    assert any(type(m).__name__.lower() == throwaway_op.name for m in seq)
+    x = [0.3, -0.8]
+    out = model(x)
+    assert isinstance(out, Value)
+    expected = seq(torch.tensor(x, dtype=torch.float64)).item()
+    assert _close(out.data, expected)
+
+
+def _matches_torch(op: ops.Op, args: tuple[float, ...]) -> None:
+    """``op``'s value, gradient and Hessian at ``args`` agree with PyTorch's in float64."""
+    name = op.name
     inputs, extra = op_arguments(op, args)
     n = len(inputs)
     # At a Value exponent of exactly 0 PyTorch masks d/dx x**y to 0 before differentiating it
