@@ -340,7 +340,7 @@ class Value:
         # its gradient without a word (math.sin(x) calls it): refuse it there. Elsewhere this
         # costs one read of a global.
         if _guard.calls:
-            _guard.check(self)
+            _guard.check(self, _postorder)
         return _number_read(self)
 
     def item(self) -> float:
@@ -676,6 +676,12 @@ for _op in ops.OPS.values():
 _new = object.__new__
 _builtin_sum = builtins.sum  # this module defines its own ``sum`` (of Values) below
 
+#: Forward mode's hook: while a ``jvp`` runs (on any thread), :mod:`autograd.forward` sets it to
+#: a function that gives each new node its tangent, from its parents' tangents and its
+#: ``local_grads``, as the node is made. ``None`` otherwise: then a node pays one read of this
+#: global. Every place that makes a node calls it last, just before ``return v``.
+tangent_hook: Callable[[Value], None] | None = None
+
 
 def _node(data: float, parents: tuple[Value, ...], local_grads: tuple[float, ...],
           fn: Op | None, arg: Any) -> Value:
@@ -697,6 +703,8 @@ def _node(data: float, parents: tuple[Value, ...], local_grads: tuple[float, ...
         v.local_grads = ()
         v._fn = None
         v._arg = None
+    if tangent_hook is not None:  # forward mode (autograd.forward): v's tangent, now
+        tangent_hook(v)
     return v
 
 
@@ -760,6 +768,8 @@ def _unary(fn: Op, x: Value) -> Value:
         v.local_grads = ()
         v._fn = None
     v._arg = None
+    if tangent_hook is not None:  # forward mode (autograd.forward): v's tangent, now
+        tangent_hook(v)
     return v
 
 
@@ -785,6 +795,8 @@ def _binary(fn: Op, x: Value, y: Value) -> Value:
         v.local_grads = ()
         v._fn = None
     v._arg = None
+    if tangent_hook is not None:  # forward mode (autograd.forward): v's tangent, now
+        tangent_hook(v)
     return v
 
 
@@ -810,6 +822,8 @@ def _with_const(fn: Op, x: Value, c: float) -> Value:
         v.local_grads = ()
         v._fn = None
         v._arg = None
+    if tangent_hook is not None:  # forward mode (autograd.forward): v's tangent, now
+        tangent_hook(v)
     return v
 
 

@@ -25,7 +25,6 @@ refuses nesting deeper than ``max_depth`` before the JSON parser runs. Every ref
 
 from __future__ import annotations
 
-import contextlib
 import errno
 import json
 import os
@@ -54,17 +53,42 @@ def _target(path: str | os.PathLike[str]) -> str:
     return os.path.realpath(text) if os.path.islink(text) else text
 
 
-def _open_temporary(folder: str) -> tuple[int, str]:
-    """Creates a new, empty temporary file in ``folder``; the kernel applies the umask."""
+def _open_temporary(folder: str, made: list[str]) -> int:
+    """Creates a new, empty temporary file in ``folder`` (the kernel applies the umask) and
+    returns its descriptor.
+
+    Its name goes into ``made`` before the file exists, so that the caller, which removes every
+    name in ``made`` when anything goes wrong, leaves nothing behind even if Ctrl-C lands
+    between the file's creation and the caller's next line. (A name whose file is not there is
+    harmless to remove; a name that turns out to be taken by another file is taken out again.)
+    """
     for _ in range(100):
         name = os.path.join(folder, f"{_TEMP_PREFIX}{secrets.token_hex(6)}{_TEMP_SUFFIX}")
+        made.append(name)
         try:
-            fd = os.open(name, os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_BINARY", 0),
-                         0o666)
+            return os.open(name, os.O_WRONLY | os.O_CREAT | os.O_EXCL
+                           | getattr(os, "O_BINARY", 0), 0o666)
         except FileExistsError:
-            continue
-        return fd, name
+            made.pop()  # another file's name: never remove it
     raise FileExistsError(errno.EEXIST, "could not make a temporary file", folder)
+
+
+def _remove(names: list[str]) -> None:
+    """Removes the files ``names`` (those that exist). A Ctrl-C that lands meanwhile is held
+    until they are gone (one more try each), then raised: a clean-up must not be cut short."""
+    pending: KeyboardInterrupt | None = None
+    for name in names:
+        for _ in range(2):
+            try:
+                os.unlink(name)
+            except OSError:
+                pass
+            except KeyboardInterrupt as err:
+                pending = err
+                continue
+            break
+    if pending is not None:
+        raise pending
 
 
 def _named(err: OSError, path: str) -> OSError:
@@ -92,12 +116,11 @@ def atomic_write(path: str | os.PathLike[str], data: bytes | str) -> None:
     except OSError as err:
         raise _named(err, str(user_path)) from None
     _refuse_read_only(target, user_path, old_mode)
-    try:
-        fd, tmp = _open_temporary(folder)
-    except OSError as err:
-        raise _named(err, str(user_path)) from None
+    made: list[str] = []
     try:
         try:
+            fd = _open_temporary(folder, made)
+            tmp = made[-1]
             with os.fdopen(fd, "wb") as f:
                 f.write(payload)
                 f.flush()
@@ -107,9 +130,8 @@ def atomic_write(path: str | os.PathLike[str], data: bytes | str) -> None:
             os.replace(tmp, target)
         except OSError as err:
             raise _named(err, str(user_path)) from None
-    except BaseException:
-        with contextlib.suppress(OSError):
-            os.unlink(tmp)
+    except BaseException:  # any failure, Ctrl-C included: no temporary file is left
+        _remove(made)
         raise
     _sync_folder(folder)
 
@@ -155,12 +177,13 @@ def check_writable(path: str | os.PathLike[str]) -> None:
     if not os.path.isdir(folder):
         raise FileNotFoundError(errno.ENOENT, os.strerror(errno.ENOENT), str(user_path))
     _refuse_read_only(target, user_path, 0 if os.path.exists(target) else None)
+    made: list[str] = []
     try:
-        fd, tmp = _open_temporary(folder)
+        os.close(_open_temporary(folder, made))
     except OSError as err:
         raise _named(err, str(user_path)) from None
-    os.close(fd)
-    os.unlink(tmp)
+    finally:  # whatever happened, Ctrl-C included: the probe is removed
+        _remove(made)
 
 
 # ---------------------------------------------------------------------------------------------

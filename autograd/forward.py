@@ -7,18 +7,23 @@ dual numbers ``a + b*eps``, ``eps**2 = 0``). Those ``p_i`` are the very numbers 
 already gives every node (``local_grads``), so any op, built-in or :func:`autograd.custom_op`,
 has forward mode with no extra rule.
 
-Here ``f`` runs once on Values, recording its graph as usual; the tangents are then pushed through
-that graph from the inputs to the output, in the order the nodes were made. One directional
-derivative costs one such sweep; a full gradient of ``f: R^n -> R`` needs ``n`` of them, where
-reverse mode (:func:`autograd.grad`) needs one backward sweep. That is why backprop is reverse
-mode.
+One pass: while ``jvp`` runs ``f``, each node gets its tangent the moment it is made (the engine
+hands every new node to :func:`_on_node`), from its parents' tangents. Nothing is swept
+afterwards, and when nothing else differentiates the result the nodes keep no parents (as under
+``no_grad``): the graph is never stored, so a chain a million steps long needs no more memory than
+one step. The tangents live in a table of the call (:class:`Level`), keyed weakly by node, so a
+tangent goes when its node goes.
 
-Nesting: each call marks its arguments with fresh variable nodes (as :func:`autograd.grad`
-does) and seeds tangents on those nodes only, so a perturbation is always tagged by the call that
-made it; nested calls (``jvp`` of ``jvp``, ``jvp`` of ``grad``, ``grad`` of ``jvp``) cannot
-confuse them. When an argument is a Value, or ``f`` reads a variable of an enclosing call, the
-sweep is recorded (each partial rebuilt as Values from the op table), so results are Values that
-an outer call can differentiate again.
+Nesting: each call is a *level* with its own table, the tag of its perturbation, so nested
+calls cannot confuse them: ``x``'s perturbation lives in the outer call's table and ``y``'s in the
+inner one's. When another call encloses this one (``jvp`` of ``jvp``, ``grad`` of ``jvp``) or an
+argument is a Value, tangents are built as Values, from the op table's partials rebuilt as Values
+(:func:`autograd.engine.partials_as_values`), while only the enclosing levels look on: so the
+enclosing call sees how the tangent itself moves, and its results are Values an outer call can
+differentiate again. ``jvp`` of ``grad`` is forward mode run over the backward pass's own nodes.
+
+A gradient of ``f: R^n -> R`` needs ``n`` forward passes, one per input direction, where reverse
+mode (:func:`autograd.grad`) needs one backward pass: that is why backprop is reverse mode.
 
 >>> jvp(lambda x, y: x * y, (3.0, 4.0), (1.0, 0.0))
 (12.0, 4.0)
@@ -31,25 +36,218 @@ an outer call can differentiate again.
 
 from __future__ import annotations
 
+import threading
+import weakref
 from collections.abc import Callable, Sequence
 from typing import Any
 
+from . import engine
+from .calls import (
+    as_result,
+    bind,
+    call_f,
+    check_argnums,
+    fresh_variables,
+    reaches_outer_variable,
+    stop_aux,
+)
 from .engine import Value, as_float, dot, enable_grad, partials_as_values, topological_order
 from .engine import sum as engine_sum
-from .functional import (
-    _call,
-    _check_argnums,
-    _reaches_outer_variable,
-    _result,
-    _variables,
-    backprop,
-    grad,
-)
+from .functional import backprop, grad
+from .guard import guard
 
 __all__ = ["jvp", "vjp", "jacobian", "hvp"]
 
 #: What ``f`` may return here: a Value (or number), or a list or tuple of them.
 _Outputs = tuple[list[Value], type | None]
+
+
+# ---------------------------------------------------------------------------------------------
+# Levels: one per running forward-mode call, holding the tangents of its perturbation
+# ---------------------------------------------------------------------------------------------
+
+
+class _Entry(weakref.ref):  # type: ignore[type-arg]
+    """A node's tangent in one level's table: a weak reference to the node (so the table never
+    keeps a node alive) that also holds the table's key and the tangent."""
+
+    __slots__ = ("key", "tangent")
+
+    key: int
+    tangent: Any
+
+
+class Level:
+    """One running forward-mode call: the tag of its perturbation, and the tangent of every
+    node that depends on its variables (``node in level`` asks whether one does).
+
+    ``values``: tangents are built as Values (another call encloses this one, or an argument
+    is a Value), else floats. ``record``: some call on this thread differentiates in reverse
+    mode (or the arguments were a user's Values), so nodes must keep their parents; else they
+    are left as leaves once they have their tangent.
+    """
+
+    __slots__ = ("table", "values", "record", "_drop")
+
+    def __init__(self, values: bool, record: bool) -> None:
+        table: dict[int, _Entry] = {}
+
+        def drop(entry: _Entry) -> None:
+            # the node is gone: forget its tangent (unless the key is already a new node's)
+            if table.get(entry.key) is entry:
+                del table[entry.key]
+
+        self.table = table
+        self.values = values
+        self.record = record
+        self._drop = drop
+
+    def get(self, node: Value) -> Any:
+        """The node's tangent here, or None if it does not depend on this call's variables."""
+        entry = self.table.get(id(node))
+        return entry.tangent if entry is not None and entry() is node else None
+
+    def put(self, node: Value, tangent: Any) -> None:
+        entry = _Entry(node, self._drop)
+        entry.key = id(node)
+        entry.tangent = tangent
+        self.table[entry.key] = entry
+
+    def __contains__(self, node: object) -> bool:
+        return isinstance(node, Value) and self.get(node) is not None
+
+    def __bool__(self) -> bool:
+        return True
+
+    def close(self) -> None:
+        """Forgets every tangent (the call has returned; its perturbation no longer exists)."""
+        self.table.clear()
+
+
+class _Forward(threading.local):
+    """The forward-mode calls running on this thread, outermost first."""
+
+    def __init__(self) -> None:
+        self.levels: list[Level] = []
+
+
+_fwd = _Forward()
+_hook_lock = threading.Lock()
+_running = 0  # forward-mode calls running, over all threads: the hook is set while not 0
+
+
+def _install() -> None:
+    global _running
+    with _hook_lock:
+        _running += 1
+        engine.tangent_hook = _on_node
+
+
+def _uninstall() -> None:
+    global _running
+    with _hook_lock:
+        _running -= 1
+        if not _running:
+            engine.tangent_hook = None
+
+
+def _on_node(v: Value) -> None:
+    """The engine calls this with every node it makes while forward mode runs: gives ``v`` its
+    tangent at each level of this thread, outermost first, then (forward mode alone) drops its
+    parents."""
+    levels = _fwd.levels
+    if not levels:
+        return  # another thread's forward mode
+    parents = v.parents
+    if not parents:
+        return  # a leaf: no tangent (constant)
+    for i, level in enumerate(levels):
+        if level.values:
+            t = _value_tangent(v, level, levels, i)
+        else:
+            t = _float_tangent(parents, v.local_grads, level.table)
+        if t is not None:
+            level.put(v, t)
+    stack = guard.levels
+    if stack:
+        top = stack[-1]
+        if type(top) is Level and not top.record:
+            # Forward mode alone: the tangent is all that is needed, so keep no graph.
+            v.parents = ()
+            v.local_grads = ()
+            v._fn = None
+            v._arg = None
+
+
+def _float_tangent(parents: tuple[Value, ...], local: tuple[float, ...],
+                   table: dict[int, _Entry]) -> Any:
+    """``sum_i local_i * tangent(parent_i)`` over the parents that have a tangent, as floats;
+    None if none has (the node does not move)."""
+    total: Any = None
+    for p, d in zip(parents, local):
+        entry = table.get(id(p))
+        if entry is not None and entry() is p:
+            t = entry.tangent
+            total = d * t if total is None else total + d * t
+    return total
+
+
+def _value_tangent(v: Value, level: Level, levels: list[Level], i: int) -> Any:
+    """As :func:`_float_tangent`, with the partials rebuilt as Values: the arithmetic is made
+    while only the enclosing levels (``levels[:i]``) look on, so they see how the tangent
+    moves, and it never gets a tangent of its own level (``eps**2 = 0``)."""
+    ts = [level.get(p) for p in v.parents]
+    if all(t is None for t in ts):
+        return None
+    _fwd.levels = levels[:i]
+    try:
+        total: Any = None
+        for d, t in zip(partials_as_values(v), ts):
+            if t is not None:
+                total = d * t if total is None else total + d * t
+        return total
+    finally:
+        _fwd.levels = levels
+
+
+# ---------------------------------------------------------------------------------------------
+# One forward pass
+# ---------------------------------------------------------------------------------------------
+
+
+def _forward_pass(
+    f: Callable[..., Any], primals: Sequence[Any], seeds: dict[int, Any],
+    kwargs: dict[str, Any], has_aux: bool,
+) -> tuple[list[Value], type | None, list[Any], bool, Any]:
+    """Runs ``f(*primals, **kwargs)`` once in forward mode, argument ``i`` seeded with the
+    tangent ``seeds[i]`` (the others not moving). Returns the outputs, their container type,
+    their tangents, whether results are to be Values (nested), and the aux (or None)."""
+    outer = guard.levels
+    got_values = any(isinstance(a, Value) for a in primals) or any(
+        isinstance(t, Value) for t in seeds.values())
+    values = got_values or bool(outer)
+    record = (any(type(lv) is not Level or lv.record for lv in outer)
+              if outer else got_values)
+    aux: list[Any] = []
+    g = bind(f, kwargs, has_aux, aux)
+    with enable_grad():  # asking for a derivative means recording, even inside no_grad()
+        variables, _ = fresh_variables(tuple(primals))
+        level = Level(values, record)
+        for i, t in seeds.items():
+            level.put(variables[i], t)
+        _fwd.levels.append(level)
+        _install()
+        try:
+            outs, kind = _call_many(g, variables, level)
+            tangents = [level.get(o) for o in outs]
+        finally:
+            _uninstall()
+            _fwd.levels.pop()
+            level.close()
+    ds = [0.0 if t is None else t for t in tangents]
+    nested = got_values or (values and any(
+        isinstance(x, Value) and reaches_outer_variable(x, variables) for x in (*outs, *ds)))
+    return outs, kind, ds, nested, (aux[0] if has_aux else None)
 
 
 def _as_outputs(result: Any) -> _Outputs:
@@ -75,6 +273,11 @@ def _shaped(items: list[Any], kind: type | None) -> Any:
     return tuple(items) if kind is tuple else list(items)
 
 
+# ---------------------------------------------------------------------------------------------
+# The same tangents from a recorded graph, afterwards (two passes): the reference
+# ---------------------------------------------------------------------------------------------
+
+
 def _forward_order(outputs: Sequence[Value], stop: Sequence[Value]) -> list[Value]:
     """Every node behind ``outputs``, each after all of its parents; parents of ``stop`` nodes
     are not followed (they belong to an enclosing call's graph)."""
@@ -97,8 +300,11 @@ def push_tangents(
     outputs: Sequence[Value],
     create_graph: bool = False,
 ) -> list[Any]:
-    """Forward-mode sweep: the tangent of each of ``outputs``, given the tangents ``seeds`` of
-    some nodes and ``order`` (parents before children, as :func:`_forward_order` gives).
+    """Forward mode as a sweep over a graph already recorded: the tangent of each of
+    ``outputs``, given the tangents ``seeds`` of some nodes and ``order`` (parents before
+    children, as :func:`_forward_order` gives). :func:`jvp` gives the same numbers in one pass,
+    without the graph; this two-pass form is the reference the tests check it against, and
+    what notebook 05 shows step by step.
 
     Each node's tangent is ``sum_i partial_i * tangent(parent_i)`` over the parents that have a
     tangent; nodes that depend on no seeded node get none (tangent 0). With ``create_graph`` the
@@ -146,14 +352,16 @@ def _check_pair(primals: Any, tangents: Any) -> tuple[tuple[Any, ...], tuple[Any
     return tuple(primals), ts
 
 
-def jvp(f: Callable[..., Any], primals: Sequence[Any], tangents: Sequence[Any]
-        ) -> tuple[Any, Any]:
+def jvp(f: Callable[..., Any], primals: Sequence[Any], tangents: Sequence[Any],
+        has_aux: bool = False, **kwargs: Any) -> tuple[Any, ...]:
     """``(f(*primals), J_f(primals) @ tangents)``: the value of ``f`` and its derivative in the
-    direction ``tangents``, by forward mode.
+    direction ``tangents``, by forward mode, in one pass.
 
     ``f`` returns a Value (or number), or a list or tuple of them; the directional derivative
     comes in the same shape. With plain numbers in, results are floats; with a Value among
-    ``primals`` or ``tangents`` (as when nested), results are Values on its graph.
+    ``primals`` or ``tangents`` (as when nested), results are Values on its graph. Other keyword
+    arguments pass through to ``f`` and are not differentiated; with ``has_aux=True`` ``f``
+    returns ``(value, aux)`` and ``jvp`` gives ``(value, derivative, aux)``, as in JAX.
 
     ``jvp(f, x, e_i)`` is the i-th partial derivative:
 
@@ -163,24 +371,25 @@ def jvp(f: Callable[..., Any], primals: Sequence[Any], tangents: Sequence[Any]
     True
     >>> jvp(lambda x: [x * x, 3 * x], (2.0,), (1.0,))
     ([4.0, 6.0], [4.0, 3.0])
+    >>> jvp(lambda x, scale=1.0: (scale * x * x, "aux"), (3.0,), (1.0,), has_aux=True, scale=2.0)
+    (18.0, 12.0, 'aux')
     """
     if not callable(f):
         raise TypeError(f"jvp needs a callable, got {type(f).__name__}")
     primals, tangents = _check_pair(primals, tangents)
-    with enable_grad():  # asking for a derivative means recording, even inside no_grad()
-        variables, nested = _variables(primals)
-        outs, kind = _call_many(f, variables)
-        nested = (nested or any(isinstance(t, Value) for t in tangents)
-                  or any(_reaches_outer_variable(o, variables) for o in outs))
-        order = _forward_order(outs, variables)
-        seeds = dict(zip(variables, tangents))
-        ds = push_tangents(order, seeds, outs, create_graph=nested)
-    values = [o if nested else o.data for o in outs]
-    return _shaped(values, kind), _shaped([_result(d, nested) for d in ds], kind)
+    outs, kind, ds, nested, aux = _forward_pass(
+        f, primals, dict(enumerate(tangents)), kwargs, has_aux)
+    value = _shaped([o if nested else o.data for o in outs], kind)
+    derivative = _shaped([as_result(d, nested) for d in ds], kind)
+    if has_aux:
+        return value, derivative, stop_aux(aux, nested)
+    return value, derivative
 
 
-def _call_many(f: Callable[..., Any], variables: list[Value]) -> _Outputs:
-    """``f(*variables)`` as a list of output Values, run as this thread's innermost call."""
+def _call_many(f: Callable[..., Any], variables: list[Value], level: Level | None = None
+               ) -> _Outputs:
+    """``f(*variables)`` as a list of output Values, run as this thread's innermost call (a
+    forward-mode one if ``level`` is given)."""
     kind: list[type | None] = []
 
     def scalar(*xs: Value) -> Value:
@@ -190,17 +399,20 @@ def _call_many(f: Callable[..., Any], variables: list[Value]) -> _Outputs:
         return outs[0] if outs else Value(0.0)
 
     box: list[Value] = []
-    _call(scalar, variables)
+    call_f(scalar, variables, level)
     return box, kind[0]
 
 
-def vjp(f: Callable[..., Any], *primals: Any) -> tuple[Any, Callable[[Any], tuple[Any, ...]]]:
+def vjp(f: Callable[..., Any], *primals: Any, has_aux: bool = False, **kwargs: Any
+        ) -> tuple[Any, ...]:
     """``(f(*primals), vjp_fn)``: ``vjp_fn(cotangent)`` is ``cotangent @ J_f(primals)``, one
     derivative per primal, as a tuple (reverse mode; ``f`` runs once, ``vjp_fn`` may be called
     many times).
 
     ``cotangent`` is a number for an ``f`` that returns a Value, a list of numbers (one per
-    output) for an ``f`` that returns a list or tuple.
+    output) for an ``f`` that returns a list or tuple. Other keyword arguments pass through to
+    ``f``; with ``has_aux=True`` ``f`` returns ``(value, aux)`` and ``vjp`` gives
+    ``(value, vjp_fn, aux)``, as in JAX.
 
     >>> value, vjp_fn = vjp(lambda x, y: [x * y, x + y], 2.0, 5.0)
     >>> value, vjp_fn([1.0, 0.0]), vjp_fn([0.0, 1.0])
@@ -208,10 +420,12 @@ def vjp(f: Callable[..., Any], *primals: Any) -> tuple[Any, Callable[[Any], tupl
     """
     if not callable(f):
         raise TypeError(f"vjp needs a callable, got {type(f).__name__}")
+    aux: list[Any] = []
+    g = bind(f, kwargs, has_aux, aux)
     with enable_grad():
-        variables, nested = _variables(primals)
-        outs, kind = _call_many(f, variables)
-        nested = nested or any(_reaches_outer_variable(o, variables) for o in outs)
+        variables, nested = fresh_variables(primals)
+        outs, kind = _call_many(g, variables)
+        nested = nested or any(reaches_outer_variable(o, variables) for o in outs)
     value = _shaped([o if nested else o.data for o in outs], kind)
 
     def vjp_fn(cotangent: Any) -> tuple[Any, ...]:
@@ -226,8 +440,10 @@ def vjp(f: Callable[..., Any], *primals: Any) -> tuple[Any, Callable[[Any], tupl
             else:
                 # one backward pass for all outputs: through sum_k cotangent_k * output_k
                 ds = backprop(dot(outs, cots, Value(0.0)), variables, create_graph=deep)
-        return tuple(_result(d, deep) for d in ds)
+        return tuple(as_result(d, deep) for d in ds)
 
+    if has_aux:
+        return value, vjp_fn, stop_aux(aux[0], nested)
     return value, vjp_fn
 
 
@@ -246,13 +462,16 @@ def _cotangents(cotangent: Any, m: int, kind: type | None) -> list[Any]:
 
 
 def jacobian(
-    f: Callable[..., Any], argnums: int | tuple[int, ...] = 0, mode: str = "rev"
-) -> Callable[..., list[list[Any]]]:
+    f: Callable[..., Any], argnums: int | tuple[int, ...] = 0, mode: str = "rev",
+    has_aux: bool = False,
+) -> Callable[..., Any]:
     """A function that returns the m x n matrix of first derivatives of ``f``: m outputs (one if
     ``f`` returns a Value), n arguments in ``argnums``.
 
-    ``mode="rev"`` takes one backward sweep per output, ``mode="fwd"`` one forward (tangent)
-    sweep per argument; both give the same numbers, so pick the one with fewer sweeps.
+    ``mode="rev"`` takes one backward pass per output, ``mode="fwd"`` one forward pass of ``f``
+    per argument; both give the same numbers, so pick the one with fewer passes. Keyword
+    arguments pass through to ``f``; with ``has_aux=True`` ``f`` returns ``(value, aux)`` and the
+    result is ``(matrix, aux)``, as in JAX.
 
     >>> f = lambda x, y: [x * y, x + y, x.sin()]
     >>> jacobian(f, argnums=(0, 1))(0.0, 2.0)
@@ -264,30 +483,45 @@ def jacobian(
         raise TypeError(f"jacobian needs a callable, got {type(f).__name__}")
     if mode not in ("rev", "fwd"):
         raise ValueError(f"jacobian mode must be 'rev' or 'fwd', got {mode!r}")
-    def wrapped(*args: Any) -> list[list[Any]]:
-        nums, _ = _check_argnums(argnums, len(args))
-        with enable_grad():
-            variables, nested = _variables(args)
-            outs, _ = _call_many(f, variables)
-            wrt = [variables[i] for i in nums]
-            nested = nested or any(_reaches_outer_variable(o, wrt) for o in outs)
-            if mode == "rev":
+
+    def wrapped(*args: Any, **kwargs: Any) -> Any:
+        nums, _ = check_argnums(argnums, len(args))
+        if mode == "fwd" and nums:
+            columns = []
+            nested = False
+            first_aux: Any = None
+            for k, i in enumerate(nums):
+                _, _, ds, deep, aux = _forward_pass(f, args, {i: 1.0}, kwargs, has_aux)
+                columns.append(ds)
+                nested = nested or deep
+                if k == 0:
+                    first_aux = aux
+            rows = [[col[j] for col in columns] for j in range(len(columns[0]))]
+        else:
+            box: list[Any] = []
+            g = bind(f, kwargs, has_aux, box)
+            with enable_grad():
+                variables, nested = fresh_variables(args)
+                outs, _ = _call_many(g, variables)
+                wrt = [variables[i] for i in nums]
+                nested = nested or any(reaches_outer_variable(o, wrt) for o in outs)
                 rows = [backprop(o, wrt, create_graph=nested) for o in outs]
-            else:
-                order = _forward_order(outs, variables)
-                columns = [push_tangents(order, {w: 1.0}, outs, create_graph=nested)
-                           for w in wrt]
-                rows = [[col[k] for col in columns] for k in range(len(outs))]
-        return [[_result(d, nested) for d in row] for row in rows]
+            first_aux = box[0] if has_aux else None
+        matrix = [[as_result(d, nested) for d in row] for row in rows]
+        if has_aux:
+            return matrix, stop_aux(first_aux, nested)
+        return matrix
 
     wrapped.__name__ = f"jacobian({getattr(f, '__name__', 'f')})"
     return wrapped
 
 
-def hvp(f: Callable[..., Any]) -> Callable[[Sequence[Any], Sequence[Any]], tuple[Any, ...]]:
-    """A function ``(primals, tangents) -> H(primals) @ tangents``, the Hessian of ``f`` times a
-    vector, as a tuple: forward mode over reverse mode (``jvp`` of ``grad``), so the n x n
-    Hessian is never formed; it costs about as much as a few gradients.
+def hvp(f: Callable[..., Any], has_aux: bool = False) -> Callable[..., Any]:
+    """A function ``(primals, tangents, **kwargs) -> H(primals) @ tangents``, the Hessian of
+    ``f`` times a vector, as a tuple: forward mode over reverse mode (``jvp`` of ``grad``), so
+    the n x n Hessian is never formed; it costs about as much as a few gradients. Keyword
+    arguments pass through to ``f``; with ``has_aux=True`` ``f`` returns ``(value, aux)`` and the
+    result is ``(product, aux)``.
 
     >>> hvp(lambda x, y: x ** 3 * y)((1.0, 2.0), (0.0, 1.0))
     (3.0, 0.0)
@@ -295,10 +529,13 @@ def hvp(f: Callable[..., Any]) -> Callable[[Sequence[Any], Sequence[Any]], tuple
     if not callable(f):
         raise TypeError(f"hvp needs a callable, got {type(f).__name__}")
 
-    def wrapped(primals: Sequence[Any], tangents: Sequence[Any]) -> tuple[Any, ...]:
+    def wrapped(primals: Sequence[Any], tangents: Sequence[Any], **kwargs: Any) -> Any:
         primals, tangents = _check_pair(primals, tangents)
-        gradient = grad(f, argnums=tuple(range(len(primals))))
-        _, product = jvp(gradient, primals, tangents)
+        gradient = grad(f, argnums=tuple(range(len(primals))), has_aux=has_aux)
+        if has_aux:
+            _, product, aux = jvp(gradient, primals, tangents, has_aux=True, **kwargs)
+            return tuple(product), aux
+        _, product = jvp(gradient, primals, tangents, **kwargs)
         return tuple(product)
 
     wrapped.__name__ = f"hvp({getattr(f, '__name__', 'f')})"

@@ -20,15 +20,21 @@ Value, or the outer derivative would be wrong. Otherwise plain numbers in give f
 
 from __future__ import annotations
 
-import threading
 from collections.abc import Callable, Sequence
 from typing import Any
 
-from . import ops
+from .calls import (
+    Argnums,
+    as_result,
+    bind,
+    call_f,
+    check_argnums,
+    fresh_variables,
+    reaches_outer_variable,
+    stop_aux,
+)
 from .engine import (
     Value,
-    apply_op,
-    as_float,
     borrowed_grads,
     chain_rule,
     enable_grad,
@@ -38,29 +44,6 @@ from .engine import (
 from .guard import guard
 
 __all__ = ["grad", "value_and_grad", "hessian", "backprop"]
-
-Argnums = int | tuple[int, ...]
-
-
-class _Active(threading.local):
-    """The variables of the ``grad`` calls now running on this thread, innermost last."""
-
-    def __init__(self) -> None:
-        self.levels: list[frozenset[Value]] = []
-
-
-_active = _Active()
-
-
-def _reaches_outer_variable(output: Value, own: Sequence[Value]) -> bool:
-    outer = [level for level in _active.levels if level]
-    if not outer:
-        return False
-    for node in topological_order(output, stop=own):
-        if any(node in level for level in outer):
-            return True
-    return False
-
 
 def backprop(output: Value, wrt: Sequence[Value], create_graph: bool = False) -> list[Any]:
     """d output / d w for each ``w`` in ``wrt``, leaving every ``.grad`` as it was.
@@ -92,65 +75,6 @@ def backprop(output: Value, wrt: Sequence[Value], create_graph: bool = False) ->
         return [w.grad for w in wrt]
 
 
-def _check_argnums(argnums: Argnums, nargs: int) -> tuple[tuple[int, ...], bool]:
-    single = isinstance(argnums, int) and not isinstance(argnums, bool)
-    nums: object = (argnums,) if single else argnums
-    if not isinstance(nums, tuple) or not all(
-        isinstance(i, int) and not isinstance(i, bool) for i in nums
-    ):
-        raise TypeError(f"argnums must be an int or a tuple of ints, got {argnums!r}")
-    out: list[int] = []
-    for i in nums:
-        if not -nargs <= i < nargs:
-            raise ValueError(
-                f"argnums {i} is out of range for a call with {nargs} argument(s)"
-            )
-        out.append(i % nargs)
-    return tuple(out), single
-
-
-def _variables(args: tuple[Any, ...]) -> tuple[list[Value], bool]:
-    """A fresh variable node for each argument, and whether any argument was a Value."""
-    nested = False
-    variables = []
-    for i, a in enumerate(args):
-        if isinstance(a, Value):
-            nested = True
-            variables.append(apply_op(ops.IDENTITY, a))
-        else:
-            variables.append(Value(as_float(a, f"argument {i}")))
-    return variables, nested
-
-
-def _output(result: Any) -> Value:
-    if isinstance(result, Value):
-        return result
-    try:
-        return Value(as_float(result, "f's result"))
-    except TypeError:
-        raise TypeError(
-            "f must return a Value or a real number (a scalar), "
-            f"got {type(result).__name__}"
-        ) from None
-
-
-def _call(f: Callable[..., Any], variables: list[Value]) -> Value:
-    """``f(*variables)`` as a Value, with the variables known as this thread's innermost level."""
-    _active.levels.append(frozenset(variables))
-    guard.enter()  # float() of a Value that depends on the variables now raises (guard.py)
-    try:
-        return _output(f(*variables))
-    finally:
-        guard.exit()
-        _active.levels.pop()
-
-
-def _result(d: Any, nested: bool) -> Any:
-    if nested:
-        return d if isinstance(d, Value) else Value(as_float(d, "a derivative"))
-    return float(d.data) if isinstance(d, Value) else float(d)
-
-
 def value_and_grad(
     f: Callable[..., Any], argnums: Argnums = 0, has_aux: bool = False
 ) -> Callable[..., tuple[Any, Any]]:
@@ -168,20 +92,20 @@ def value_and_grad(
         raise TypeError(f"value_and_grad needs a callable, got {type(f).__name__}")
 
     def wrapped(*args: Any, **kwargs: Any) -> tuple[Any, Any]:
-        nums, single = _check_argnums(argnums, len(args))
+        nums, single = check_argnums(argnums, len(args))
         aux: list[Any] = []
-        g = _bind(f, kwargs, has_aux, aux)
+        g = bind(f, kwargs, has_aux, aux)
         with enable_grad():  # asking for a gradient means recording, even inside no_grad()
-            variables, nested = _variables(args)
-            out = _call(g, variables)
+            variables, nested = fresh_variables(args)
+            out = call_f(g, variables)
             wrt = [variables[i] for i in nums]
-            nested = nested or _reaches_outer_variable(out, wrt)
+            nested = nested or reaches_outer_variable(out, wrt)
             ds = backprop(out, wrt, create_graph=nested)
         value = out if nested else out.data
-        results = tuple(_result(d, nested) for d in ds)
+        results = tuple(as_result(d, nested) for d in ds)
         gradient = results[0] if single else results
         if has_aux:
-            return (value, _plain_aux(aux[0], nested)), gradient
+            return (value, stop_aux(aux[0], nested)), gradient
         return value, gradient
 
     wrapped.__name__ = f"value_and_grad({getattr(f, '__name__', 'f')})"
@@ -216,65 +140,58 @@ def grad(f: Callable[..., Any], argnums: Argnums = 0, has_aux: bool = False) -> 
     return wrapped
 
 
-def hessian(f: Callable[..., Any]) -> Callable[..., list[list[float]]]:
+def hessian(f: Callable[..., Any], has_aux: bool = False) -> Callable[..., Any]:
     """A function that returns the n x n matrix of second derivatives of ``f``, as floats.
+
+    Keyword arguments pass through to ``f`` and are not differentiated; with ``has_aux=True``
+    ``f`` returns ``(value, aux)`` and the result is ``(matrix, aux)``, as in JAX.
 
     >>> hessian(lambda x, y: x * x * y)(1.0, 2.0)
     [[4.0, 2.0], [2.0, 0.0]]
+    >>> hessian(lambda x, p=2: x ** p)(2.0, p=3)
+    [[12.0]]
+
+    Its floats cannot carry a derivative, so where the matrix depends on a variable of an
+    enclosing call (``grad`` or ``jvp`` of a function that calls ``hessian``) it raises
+    ``TypeError``: nest ``jacobian(grad(f, argnums=...), argnums=...)`` there instead.
     """
     if not callable(f):
         raise TypeError(f"hessian needs a callable, got {type(f).__name__}")
 
-    def wrapped(*args: Any) -> list[list[float]]:
+    def wrapped(*args: Any, **kwargs: Any) -> Any:
         n = len(args)
+        aux: list[Any] = []
+        g = bind(f, kwargs, has_aux, aux)
         plain = tuple(a.data if isinstance(a, Value) else a for a in args)
         with enable_grad():
-            variables, _ = _variables(plain)
-            out = _call(f, variables)
-            first = backprop(out, variables, create_graph=True)
-            rows = []
-            for d in first:
-                if isinstance(d, Value):
-                    rows.append([float(x) for x in backprop(d, variables)])
-                else:
-                    rows.append([0.0] * n)
+            variables, _ = fresh_variables(plain)
+            out = call_f(g, variables)
+            if (any(isinstance(a, Value) and reaches_outer_variable(a, ()) for a in args)
+                    or reaches_outer_variable(out, variables)):
+                raise TypeError(
+                    "hessian gives floats, which cannot carry a derivative, but here its result "
+                    "depends on a variable of an enclosing grad or jvp: nest "
+                    "jacobian(grad(f, argnums=(0, ..., n-1)), argnums=(0, ..., n-1)) instead, "
+                    "whose results are Values when nested"
+                )
+            # The second pass differentiates the first one's graph: while they run, this call
+            # is on the stack again, so that an enclosing forward-mode call keeps that graph.
+            guard.levels.append(frozenset(variables))
+            try:
+                first = backprop(out, variables, create_graph=True)
+                rows = []
+                for d in first:
+                    if isinstance(d, Value):
+                        rows.append([float(x) for x in backprop(d, variables)])
+                    else:
+                        rows.append([0.0] * n)
+            finally:
+                guard.levels.pop()
+        if has_aux:
+            return rows, stop_aux(aux[0], False)
         return rows
 
     wrapped.__name__ = f"hessian({getattr(f, '__name__', 'f')})"
     return wrapped
 
 
-def _bind(f: Callable[..., Any], kwargs: dict[str, Any], has_aux: bool, aux: list[Any]
-          ) -> Callable[..., Any]:
-    """``f`` with its keyword arguments fixed, and with ``has_aux`` its aux output put in ``aux``
-    (so that what is differentiated is the value alone)."""
-    if not kwargs and not has_aux:
-        return f
-
-    def bound(*xs: Any) -> Any:
-        result = f(*xs, **kwargs)
-        if not has_aux:
-            return result
-        if not (isinstance(result, (tuple, list)) and len(result) == 2):
-            raise TypeError(
-                "with has_aux=True, f must return a pair (value, aux), "
-                f"got {type(result).__name__}: {result!r}"
-            )
-        aux.append(result[1])
-        return result[0]
-
-    return bound
-
-
-def _plain_aux(aux: Any, nested: bool) -> Any:
-    """``aux`` with its Values turned into floats (in tuples, lists and dicts too) when the call
-    gives floats; inside a nested call it is returned as it is."""
-    if nested:
-        return aux
-    if isinstance(aux, Value):
-        return aux.data
-    if type(aux) in (tuple, list):
-        return type(aux)(_plain_aux(a, nested) for a in aux)
-    if isinstance(aux, dict):
-        return {k: _plain_aux(v, nested) for k, v in aux.items()}
-    return aux

@@ -18,7 +18,7 @@ from collections.abc import Sequence
 from . import ops
 from .cli_base import HelpFormatter, UsageError
 from .expression import ExpressionError, evaluate
-from .files import check_writable
+from .files import atomic_write, check_writable
 from .viz import RANKDIRS, format_number, render, to_dot
 
 __all__ = ["add_parser", "run", "parse_binding", "protect_formula"]
@@ -148,10 +148,13 @@ def run(args: argparse.Namespace) -> int:
         sys.stdout.write("".join(f"// {line}\n" for line in lines) + text + "\n")
         return 0
     if output.lower().endswith(".html"):
-        from .player import page, save
+        from .player import page
         from .trace import trace_backward
 
-        save(page(trace_backward(out), rankdir=args.rankdir, max_nodes=args.max_nodes), output)
+        # through files.atomic_write, as every other output: whole or not at all, and keeping
+        # the old file's permission bits (player.save would make it 0644)
+        atomic_write(output, page(trace_backward(out), rankdir=args.rankdir,
+                                  max_nodes=args.max_nodes))
     else:
         render(out, output, args.rankdir, max_nodes=args.max_nodes)
     sys.stdout.write("".join(f"{line}\n" for line in lines) + f"wrote {output}\n")

@@ -204,6 +204,25 @@ def _power(x: Any, c: Any) -> Any:
         return -INF if odd else INF
 
 
+def _power_below(x: Any, c: Any, out: Any) -> Any:
+    """``x ** (c - 1)`` where ``out = x ** c``: the factor in the derivative of a power.
+
+    On floats, ``±inf`` where it is past float range (:func:`_power`). On Values (a second
+    derivative) the power as a node, except where its number is past float range while ``out``,
+    the op's own result, is not (``x ** -2`` at ``1e-300`` inside the derivative of ``x ** -1``):
+    the power op would raise ``OverflowError`` for a number that is only a local derivative, so
+    the same number is built as ``out / x``, a division, which gives ``±inf`` there as PyTorch
+    does, and whose own partials are the ones the power would have had. ``x != 0`` there: a
+    zero base to a negative power fails in ``**`` before anything overflows.
+    """
+    if type(x) is float and type(c) is float:
+        return _power(x, c - 1.0)
+    try:
+        return x ** (c - 1.0)
+    except OverflowError:
+        return out / x
+
+
 def _rsqrt(v: Any) -> Any:
     # 1 / sqrt(v) for v >= 0: inf at 0, as PyTorch's derivatives of asin, acos and acosh there;
     # on a Value the rsqrt op, whose own derivative is -inf there (so second derivatives are too)
@@ -275,7 +294,7 @@ def _pow_const_partials(x: Any, c: float, out: Any) -> tuple[Any, ...]:
         # 0 < c < 1 (c < 0 fails in forward): the slope is vertical at 0, c / x**(1 - c) = inf
         # (and the second derivative -inf), as PyTorch
         return (c * _recip(_power(x, 1.0 - c)),)
-    return (c * _power(x, c - 1.0),)
+    return (c * _power_below(x, c, out),)
 
 
 def _rpow_const(x: float, c: float) -> float:
@@ -501,7 +520,7 @@ DIV = _declare(Op("div", "/", BINARY, _div, lambda x, y, out: (1.0 / y, -out / y
                   sample=(ANYWHERE, NONZERO), torch="div", numpy="divide",
                   example="Value(3.0) / Value(2.0)  # data 1.5"))
 POW = _declare(Op("pow", "**", BINARY, _pow_value,
-                  lambda x, y, out: (y * _power(x, y - 1.0), out * _log(x)),
+                  lambda x, y, out: (y * _power_below(x, y, out), out * _log(x)),
                   domain="x > 0", maths="d/dx = y x**(y-1), d/dy = x**y log(x) = out log(x)",
                   sample=(((0.1, 3.0),), ((-3.0, 3.0),)), torch="pow", numpy="power",
                   example="Value(2.0) ** Value(3.0)  # data 8.0"))

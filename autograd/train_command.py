@@ -33,6 +33,7 @@ from .training import (
     plot_decision_boundary,
     predict,
 )
+from .training import DivergedError as DivergedError  # the command line's error too (exit 1)
 
 DATASETS = ("moons", "circles", "xor", "blobs", "digits")
 
@@ -82,8 +83,8 @@ DEFAULT_MOMENTUM = 0.9
 GROWTH = 1e6
 
 
-class DivergedError(RuntimeError):
-    """The loss stopped being a finite number: training stops, nothing is saved (exit 1)."""
+# DivergedError (from training): the loss stopped being a finite number, or grew GROWTH-fold:
+# training stops, nothing is saved (exit 1).
 
 
 # --- argument types: each raises ArgumentTypeError, which argparse turns into a usage error ----
@@ -315,19 +316,25 @@ class _Progress:
         self.width = len(str(steps))
         self.shown = 0.0
         self.first: float | None = None
+        self.raised: DivergedError | None = None
+
+    def diverged(self, step: int, loss: float) -> DivergedError:
+        """The command line's error for a loss that is not finite, or grew too much, at
+        ``step`` (the status line ended first, on a terminal)."""
+        if self.tty and step > 1:
+            self.out.write("\n")
+        what = f"is {loss}" if not math.isfinite(loss) or self.first is None else \
+            f"grew from {_number(self.first)} to {_number(loss)}"
+        self.raised = DivergedError(
+            f"training diverged: the loss {what} at step {step}; nothing was saved; "
+            "try a smaller learning rate (--lr)", step, loss)
+        return self.raised
 
     def __call__(self, step: int, loss: float, acc: float) -> None:
         if self.first is None:
             self.first = loss
         if not math.isfinite(loss) or loss > GROWTH * max(self.first, 1.0):
-            if self.tty and step > 1:
-                self.out.write("\n")
-            what = f"is {loss}" if not math.isfinite(loss) else \
-                f"grew from {_number(self.first)} to {_number(loss)}"
-            raise DivergedError(
-                f"training diverged: the loss {what} at step {step}; nothing was saved; "
-                "try a smaller learning rate (--lr)"
-            )
+            raise self.diverged(step, loss)
         line = (f"step {step:>{self.width}}/{self.steps}  loss {_number(loss)}  "
                 f"batch accuracy {acc:.1%}")
         if self.tty:
@@ -401,21 +408,28 @@ def run(args: argparse.Namespace) -> int:
     print(f"training: {optimizer_name}, {lr}, {args.steps} steps{epochs}, {batch}", file=out)
     out.flush()
 
-    callback: Any = _Progress(args.steps, out)
+    progress = _Progress(args.steps, out)
+    callback: Any = progress
     curve = None
     if args.plot and args.dataset == "digits":
         per_epoch = digits.steps_for_epochs(1, len(y_train), args.batch_size)
         curve = callback = digits.EpochCurve(model, X_test, y_test, per_epoch, then=callback)
     start = time.perf_counter()
-    fit(model, X_train, y_train, optimizer, args.steps, loss=loss, batch_size=args.batch_size,
-        l2=args.l2, schedule=schedule, seed=args.seed, callback=callback,
-        compile=args.compile)
+    try:
+        fit(model, X_train, y_train, optimizer, args.steps, loss=loss,
+            batch_size=args.batch_size, l2=args.l2, schedule=schedule, seed=args.seed,
+            callback=callback, compile=args.compile)
+    except DivergedError as err:
+        if err is progress.raised:  # the progress display's check, in our wording already
+            raise
+        # fit's own check (a loss that is not finite), said as the command line says it
+        raise progress.diverged(err.step, err.loss) from None
     elapsed = time.perf_counter() - start
 
     train_loss, train_acc = evaluate(model, X_train, y_train, loss)
     if not math.isfinite(train_loss):
         raise DivergedError(f"training diverged: the final loss is {train_loss}; nothing was "
-                            "saved; try a smaller learning rate (--lr)")
+                            "saved; try a smaller learning rate (--lr)", args.steps, train_loss)
     print(f"final loss {_number(train_loss)} (train, {loss})", file=out)
     print(f"train accuracy {train_acc:.1%} ({round(train_acc * len(y_train))}/{len(y_train)})",
           file=out)

@@ -26,7 +26,7 @@ from .optim import LinearDecay, Optimizer
 __all__ = [
     "LOSSES", "History", "fit", "predict", "accuracy", "evaluate", "loss_of",
     "confusion_matrix", "per_class_accuracy", "format_confusion_matrix", "misclassified",
-    "plot_decision_boundary", "MATPLOTLIB_HINT", "CompiledLoss",
+    "plot_decision_boundary", "MATPLOTLIB_HINT", "CompiledLoss", "DivergedError",
 ]
 
 #: Losses :func:`fit` knows: "hinge" and "bce" for one output (a score or logit, class 1 when it
@@ -38,6 +38,20 @@ MATPLOTLIB_HINT = 'plotting needs matplotlib: pip install "scalar-autograd[plot]
 
 Model = Callable[[Sequence[Any]], "Value | list[Value]"]
 Callback = Callable[[int, float, float], None]
+
+
+class DivergedError(RuntimeError):
+    """Training stopped because the loss is no longer a finite number (nan or ±inf).
+
+    ``step`` is the step whose loss it is (counting from 1) and ``loss`` that loss. :func:`fit`
+    raises it before the optimizer uses that step's gradient, so the parameters are still those
+    after the step before, all finite if they were.
+    """
+
+    def __init__(self, message: str, step: int, loss: float) -> None:
+        super().__init__(message)
+        self.step = step
+        self.loss = loss
 
 
 @dataclass
@@ -196,6 +210,10 @@ def fit(model: Model, X: Sequence[Sequence[float]], y: Sequence[int],  # noqa: N
     is called after each step (step counts from 1). ``compile=True`` computes the loss and its
     gradient through :func:`autograd.compile` (see :class:`CompiledLoss`): the same losses,
     faster.
+
+    A loss that is not finite (nan or ±inf: the learning rate is too large, or the data holds
+    such a number) stops training with :class:`DivergedError` naming the step, before the
+    optimizer moves the parameters with that step's gradient.
     """
     _check_loss(loss)
     if isinstance(steps, bool) or not isinstance(steps, int) or steps < 0:
@@ -243,6 +261,8 @@ def fit(model: Model, X: Sequence[Sequence[float]], y: Sequence[int],  # noqa: N
             total.backward()
             value = total.data
             hits = sum(_label(out) == t for out, t in zip(outputs, yb))
+        if not math.isfinite(value):
+            raise _diverged(value, step, optimizer)
         optimizer.step()
         if schedule is not None:
             schedule.step()
@@ -251,6 +271,19 @@ def fit(model: Model, X: Sequence[Sequence[float]], y: Sequence[int],  # noqa: N
         if callback is not None:
             callback(step, value, hits / len(yb))
     return history
+
+
+def _diverged(value: float, step: int, optimizer: Optimizer) -> DivergedError:
+    if step == 1:  # before any update: the learning rate had no part in it yet
+        return DivergedError(
+            f"the loss is {value} at step 1, before any update: the data or the model's "
+            "parameters hold a number that is not finite; the parameters are left as they were",
+            step, value)
+    lr = getattr(optimizer, "lr", None)
+    at = f" than lr={lr:g}" if isinstance(lr, float) else ""
+    return DivergedError(
+        f"training diverged: the loss is {value} at step {step}; the parameters are left as "
+        f"they were after step {step - 1}; try a smaller learning rate{at}", step, value)
 
 
 class CompiledLoss:

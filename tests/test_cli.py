@@ -144,8 +144,68 @@ def test_ctrl_c_is_one_line(tmp_path):
     assert child.stdout.readline().startswith(b"data:")
     child.send_signal(signal.SIGINT)
     _, err = child.communicate(timeout=60)
-    assert child.returncode == 130
+    assert child.returncode == 1  # a run that did not finish: a failure at run time
     assert err.decode() == "autograd train: interrupted\n"
+
+
+# Runs ``python -m autograd ARGS`` in a child that interrupts itself (SIGINT, as Ctrl-C) at a
+# chosen moment: the n-th audit event (imports, file opens, compiles, id() calls: thousands of
+# them spread over start-up, data, training and saving) counted from the moment
+# ``autograd/__main__`` has installed its handler, or the first event of a name whose arguments
+# mention a text. (Before that moment is the package import, which is Python's to handle.)
+_INTERRUPTER = """
+import os, runpy, signal, sys
+import autograd  # the package itself, before __main__ runs
+targets, marker = sys.argv[1].split(","), open(sys.argv[2], "w")
+count = [0]
+def hook(event, args):
+    if signal.getsignal(signal.SIGINT) is signal.default_int_handler:
+        return
+    count[0] += 1
+    for target in targets:
+        name, _, text = target.partition(":")
+        if name == str(count[0]) or (text and event == name and text in str(args)):
+            marker.write(event + "\\n")
+            marker.flush()
+            os.kill(os.getpid(), signal.SIGINT)
+sys.addaudithook(hook)
+sys.argv = ["autograd", *sys.argv[3:]]
+runpy.run_module("autograd", run_name="__main__", alter_sys=True)
+"""
+
+
+@pytest.mark.parametrize("moments", [
+    "1", "3", "10", "30", "100", "300", "1000", "3000",      # start-up, data, training
+    "open:.autograd-", "os.remove:.autograd-",                 # the --save path's check
+    "os.rename:.autograd-",                                    # the save itself
+    "2,3", "300,301",                                          # Ctrl-C twice
+])
+def test_ctrl_c_at_any_moment_is_one_line_and_leaves_no_file(tmp_path, moments):
+    script = tmp_path / "interrupter.py"
+    script.write_text(_INTERRUPTER)
+    work = tmp_path / "work"
+    work.mkdir()
+    (work / "m.json").write_text("old")
+    marker = tmp_path / "fired"
+    r = subprocess.run([sys.executable, str(script), moments, str(marker), "train", "--steps",
+                        "3", "--samples", "20", "--save", "m.json"], cwd=work, env=_env(),
+                       capture_output=True, timeout=120, check=False)
+    assert marker.read_text(), "the moment never came"
+    assert r.stderr.decode() == "autograd train: interrupted\n"
+    assert r.returncode == 1
+    # the old model file whole, or the new one whole (Ctrl-C after the rename); nothing else
+    assert sorted(p.name for p in work.iterdir()) == ["m.json"]
+    text = (work / "m.json").read_text()
+    assert text == "old" or autograd.nn.MLP.from_file(work / "m.json") is not None
+
+
+def test_closed_stdout_in_a_shell_pipe_exits_1_quietly(tmp_path):
+    shell = "set -o pipefail; \"$0\" -m autograd train --steps 500 2>err.txt | head -n 1"
+    r = subprocess.run(["bash", "-c", shell, sys.executable], cwd=tmp_path, env=_env(),
+                       capture_output=True, timeout=120, check=False)
+    assert r.stdout.decode().startswith("data:") and r.stdout.count(b"\n") == 1
+    assert (tmp_path / "err.txt").read_text() == ""
+    assert r.returncode == 1  # the command's own code: it stopped before its work was done
 
 
 def test_run_time_error_without_text_names_its_kind(monkeypatch, capsys):
@@ -179,14 +239,16 @@ def test_output_in_a_missing_folder_names_the_users_path(tmp_path):
     assert str(target) in message and ".autograd-" not in message and ".tmp" not in message
 
 
-def test_output_keeps_the_files_mode(tmp_path):
-    target = tmp_path / "g.dot"
+@pytest.mark.parametrize("name, start", [("g.dot", "digraph"), ("page.html", "<!DOCTYPE html>")])
+def test_output_keeps_the_files_mode(tmp_path, name, start):
+    target = tmp_path / name
     target.write_text("old")
     os.chmod(target, 0o600)
     r = run("graph", "x*2", "x=1", "-o", str(target))
     assert r.returncode == 0, r.stderr
     assert stat.S_IMODE(target.stat().st_mode) == 0o600
-    assert target.read_text().startswith("digraph")
+    assert target.read_text().startswith(start)
+    assert sorted(p.name for p in tmp_path.iterdir()) == [name]
 
 
 def test_formula_with_a_stray_byte_is_a_usage_error():

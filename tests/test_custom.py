@@ -19,6 +19,8 @@ from autograd import (
     jacobian,
     jvp,
     ops,
+    value_and_grad,
+    vjp,
 )
 from autograd.testing import check_op
 from autograd.trace import trace_backward
@@ -86,6 +88,17 @@ def test_custom_ops_with_one_two_three_inputs_through_every_feature(k: int) -> N
     assert grad(lambda *a: jvp(op, a, v)[1])(*xs) == pytest.approx(
         grad(lambda *a: jvp(builtin, a, v)[1])(*xs))
     assert jacobian(op, argnums, mode="fwd")(*xs) == [pytest.approx(list(expected))]
+    assert jacobian(op, argnums)(*xs) == [pytest.approx(list(expected))]
+    assert vjp(op, *xs)[1](2.0) == pytest.approx(tuple(2 * e for e in expected))
+    assert value_and_grad(op, argnums)(*xs)[1] == pytest.approx(expected)
+    # second order by forward mode twice, and forward mode over a Value argument
+    jj = lambda *a: jvp(lambda *b: jvp(op, b, v)[1], a, v)[1]  # noqa: E731
+    jj_builtin = lambda *a: jvp(lambda *b: jvp(builtin, b, v)[1], a, v)[1]  # noqa: E731
+    assert jj(*xs) == pytest.approx(jj_builtin(*xs))
+    first = Value(xs[0])
+    _, along = jvp(op, (first, *xs[1:]), v)
+    along.backward()
+    assert first.grad == pytest.approx(hvp(builtin)(xs, v)[0])
     # gradcheck and check_op
     assert gradcheck(op, *xs)
     assert check_op(op, domain=(-2.0, 2.0), max_examples=30)
@@ -143,6 +156,43 @@ def test_a_rule_that_is_not_value_aware_fails_loudly_only_at_higher_order() -> N
     assert type(x) is Value and grad(mysin)(0.3) == pytest.approx(math.cos(0.3))
 
 
+@pytest.mark.parametrize("n", [1, 2, 3])
+def test_rules_that_are_not_value_aware_serve_first_order_and_refuse_higher(n: int) -> None:
+    # partials written with math.* (floats only), for ops of 1, 2 and 3 inputs
+    rules = {
+        1: (lambda x: math.sin(x), lambda x, out: (math.cos(x),)),
+        2: (lambda x, y: math.sin(x) * y, lambda x, y, out: (math.cos(x) * y, math.sin(x))),
+        3: (lambda x, y, z: math.sin(x) * y * z,
+            lambda x, y, z, out: (math.cos(x) * y * z, math.sin(x) * z, math.sin(x) * y)),
+    }
+    forward, partials = rules[n]
+    op = custom_op(forward, name=f"plain{n}", partials=partials)
+    xs = [0.3, 1.7, -0.8][:n]
+    v = tuple(0.5 - 0.3 * i for i in range(n))
+    argnums = tuple(range(n))
+    expected = [math.cos(0.3) * math.prod(xs[1:])] + [
+        math.sin(0.3) * math.prod(x for j, x in enumerate(xs[1:], 1) if j != i)
+        for i in range(1, n)]
+    # every first-order feature works
+    leaves = [Value(x) for x in xs]
+    op(*leaves).backward()
+    assert [leaf.grad for leaf in leaves] == pytest.approx(expected)
+    assert list(grad(op, argnums)(*xs)) == pytest.approx(expected)
+    assert jvp(op, tuple(xs), v)[1] == pytest.approx(sum(e * t for e, t in zip(expected, v)))
+    assert list(vjp(op, *xs)[1](1.0)) == pytest.approx(expected)
+    for mode in ("rev", "fwd"):
+        assert jacobian(op, argnums, mode=mode)(*xs) == [pytest.approx(expected)]
+    assert gradcheck(op, *xs)
+    # every higher-order one says which op and how to mend its rule
+    for higher in (lambda: grad(grad(op))(*xs), lambda: hessian(op)(*xs),
+                   lambda: hvp(op)(xs, v), lambda: jvp(grad(op), tuple(xs), v),
+                   lambda: grad(lambda *a: jvp(op, a, v)[1])(*xs),
+                   lambda: jvp(lambda *a: jvp(op, a, v)[1], tuple(xs), v)):
+        with pytest.raises(TypeError, match=rf"custom op 'plain{n}'.*x\.exp\(\)"):
+            higher()
+    assert list(grad(op, argnums)(*xs)) == pytest.approx(expected)  # nothing left half-changed
+
+
 def test_check_op_catches_a_wrong_first_and_a_wrong_second_derivative() -> None:
     bad_first = custom_op(math.tanh, name="bad_tanh", partials=lambda x, out: (1 - out,))
     with pytest.raises(GradcheckError, match="first derivative d/dx0 is wrong"):
@@ -161,6 +211,13 @@ def test_check_op_catches_a_wrong_first_and_a_wrong_second_derivative() -> None:
     two = custom_op(lambda x, y: x * y, name="mul2", partials=lambda x, y, out: (y, y))
     with pytest.raises(GradcheckError, match="d/dx1"):
         check_op(two, domain=(-2.0, 2.0))
+    # right first derivatives, a wrong mixed second one: d/dx (x y) = y given as a constant
+    frozen_y = lambda y: y.data if isinstance(y, Value) else y  # noqa: E731
+    mixed = custom_op(lambda x, y: x * y, name="mul_frozen",
+                      partials=lambda x, y, out: (frozen_y(y), x))
+    assert gradcheck(mixed, 1.3, -0.4)
+    with pytest.raises(GradcheckError, match="second derivative d2/dx0dx1 is wrong"):
+        check_op(mixed, domain=(-2.0, 2.0))
     not_aware = custom_op(math.sin, name="mysin", partials=lambda x, out: (math.cos(x),))
     with pytest.raises(GradcheckError, match="mysin"):
         check_op(not_aware)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import itertools
 import math
+import weakref
 from collections.abc import Callable
 from typing import Any
 
@@ -12,6 +13,8 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from autograd import Value, grad, hessian, hvp, jacobian, jvp, no_grad, ops, value_and_grad, vjp
+from autograd import engine as autograd_engine
+from autograd import sum as autograd_sum
 from autograd.gradcheck import numerical_grad
 from autograd.testing import OP_DOMAINS, call_op, expressions, finite_floats, op_arguments
 
@@ -282,3 +285,279 @@ def test_jvp_matches_torch_forward_mode(name: str, data: st.DataObject) -> None:
     ours_value, ours_d = jvp(lambda *vs: call_op(op, list(vs), ()), tuple(inputs), t)
     assert math.isclose(ours_value, value.item(), rel_tol=1e-12, abs_tol=1e-12)
     assert math.isclose(ours_d, d.item(), rel_tol=1e-9, abs_tol=1e-12), (name, args, t)
+
+
+# --- one pass, tags, memory, threads -------------------------------------------------------------
+
+
+def test_each_node_has_its_tangent_as_soon_as_it_is_made() -> None:
+    from autograd import forward
+
+    seen: list[Any] = []
+
+    def g(x: Value) -> Value:
+        y = x * x
+        seen.append(forward._fwd.levels[-1].get(y))  # before f has even returned
+        z = y.sin()
+        seen.append(forward._fwd.levels[-1].get(z))
+        return z
+
+    _, d = jvp(g, (1.5,), (2.0,))
+    assert seen[0] == 2 * 1.5 * 2.0
+    assert seen[1] == pytest.approx(math.cos(2.25) * 6.0) and d == seen[1]
+    assert forward._fwd.levels == [] and autograd_engine.tangent_hook is None
+
+
+def test_forward_mode_alone_keeps_no_graph() -> None:
+    made: list[Value] = []
+    alive: list[Any] = []
+
+    def g(x: Value) -> Value:
+        y = x * 2.0
+        made.append(y)
+        for _ in range(50):
+            y = (y * 0.9).tanh()
+            alive.append(weakref.ref(y))
+        return y
+
+    _, d = jvp(g, (0.3,), (1.0,))
+    assert made[0].parents == () and made[0].op == ""  # a leaf, as under no_grad
+    # every step but the last was freed at once: no node kept the one before it
+    assert sum(r() is not None for r in alive) == 0
+    # the same numbers as the reverse pass, which needs the graph
+    assert d == pytest.approx(grad(g)(0.3), rel=1e-12)
+    # with a Value argument (a user's graph) the graph is kept and differentiable
+    x = Value(0.3)
+    _, dv = jvp(g, (x,), (1.0,))
+    assert isinstance(dv, Value) and made[-1].parents != ()
+
+
+def test_a_long_chain_in_forward_mode_needs_little_memory() -> None:
+    import tracemalloc
+
+    def chain(x: Value) -> Value:
+        for _ in range(20_000):
+            x = (x * 0.999).tanh()
+        return x
+
+    tracemalloc.start()
+    try:
+        jvp(chain, (0.3,), (1.0,))
+        forward_peak = tracemalloc.get_traced_memory()[1]
+        tracemalloc.reset_peak()
+        grad(chain)(0.3)
+        reverse_peak = tracemalloc.get_traced_memory()[1]
+    finally:
+        tracemalloc.stop()
+    # the reverse pass must hold 20,000 nodes (megabytes); forward mode a handful
+    assert reverse_peak > 1_000_000
+    assert forward_peak < reverse_peak / 50
+
+
+def test_agrees_with_the_two_pass_reference_sweep() -> None:
+    from autograd.forward import _forward_order, push_tangents
+
+    def g(x: Value, y: Value) -> list[Value]:
+        s = (x * y).tanh() + x ** 3
+        return [s, s * y.exp(), autograd_sum([x, y, s])]
+
+    for t in ((1.0, 0.0), (0.0, 1.0), (0.3, -0.7)):
+        _, ds = jvp(g, (0.4, -1.2), t)
+        x, y = Value(0.4), Value(-1.2)
+        outs = g(x, y)
+        ref = push_tangents(_forward_order(outs, [x, y]), {x: t[0], y: t[1]}, outs)
+        assert ds == pytest.approx(ref, rel=1e-12)
+
+
+def test_a_node_outliving_an_inner_call_keeps_no_stale_tangent() -> None:
+    # y * x is made inside the inner jvp (with a tangent for y) and used after it has returned:
+    # only x's perturbation may count there. d/dx [(y x) x] at y = 1 is 2x.
+    box: list[Value] = []
+
+    def g(x: Value) -> Value:
+        jvp(lambda y: box.append(y * x) or y, (1.0,), (1.0,))  # type: ignore[func-returns-value]
+        return box[-1] * x
+
+    assert jvp(g, (3.0,), (1.0,))[1] == 6.0
+    assert grad(g)(3.0) == 6.0
+
+
+def test_no_grad_inside_f_stops_tangents_as_it_stops_gradients() -> None:
+    def g(x: Value) -> Value:
+        with no_grad():
+            c = x * x  # a constant now, for both modes
+        return c * x
+
+    assert jvp(g, (3.0,), (1.0,))[1] == 9.0 == grad(g)(3.0)
+
+
+def test_other_threads_are_not_disturbed_while_a_jvp_runs() -> None:
+    import threading
+
+    inside, done = threading.Event(), threading.Event()
+
+    def slow(x: Value) -> Value:
+        inside.set()
+        assert done.wait(10)
+        return x * x
+
+    result: list[Any] = []
+    worker = threading.Thread(target=lambda: result.append(jvp(slow, (3.0,), (1.0,))))
+    worker.start()
+    assert inside.wait(10)
+    try:
+        assert autograd_engine.tangent_hook is not None  # forward mode is on, in the worker
+        a = Value(2.0)
+        b = (a * a).tanh()
+        assert b.parents != ()  # this thread's graph is recorded as usual
+        b.backward()
+        assert a.grad == pytest.approx(4 * (1 - math.tanh(4.0) ** 2))
+    finally:
+        done.set()
+        worker.join()
+    assert result == [(9.0, 6.0)] and autograd_engine.tangent_hook is None
+
+
+def test_hessian_inside_forward_mode_and_refused_where_it_would_drop_a_derivative() -> None:
+    # hessian's second pass needs its first pass's graph, even inside forward mode
+    assert jvp(lambda x: hessian(lambda y: y ** 3)(x.data)[0][0] * x, (2.0,), (1.0,)) == (
+        24.0, 12.0)
+    for outer in (lambda h: grad(h)(2.0), lambda h: jvp(h, (2.0,), (1.0,))):
+        with pytest.raises(TypeError, match=r"hessian gives floats.*jacobian\(grad"):
+            outer(lambda x: hessian(lambda y: x * y * y)(1.0)[0][0])
+    # the way that nests
+    d = grad(lambda x: jacobian(grad(lambda y: x * y * y))(1.0)[0][0])(2.0)
+    assert d == 2.0
+
+
+def _d_hvp(g: Callable[..., Any]) -> Callable[..., Any]:
+    # a second derivative: hvp along the one axis
+    return lambda x: hvp(g)((x,), (1.0,))[0]
+
+
+@pytest.mark.parametrize("d", [_d_rev, _d_fwd, _d_vjp, _d_jac, _d_hvp])
+def test_third_derivative_with_hvp_in_every_position(d) -> None:  # type: ignore[no-untyped-def]
+    def g(x):  # type: ignore[no-untyped-def]
+        return x ** 4 + x.sin() * x
+
+    thirds = [_d_hvp(d(g)), d(_d_hvp(g))] if d is not _d_hvp else []
+    fourth = _d_hvp(_d_hvp(g))
+    for x in (-1.3, 0.4, 2.0):
+        expected = 24 * x - 3 * math.sin(x) - x * math.cos(x)
+        for third in thirds:
+            got = third(x)
+            assert type(got) is float and close(got, expected, 1e-9)
+        assert close(fourth(x), 24 - 4 * math.cos(x) + x * math.sin(x), 1e-9)
+
+
+def test_perturbation_confusion_in_every_pairing() -> None:
+    # d/dx [x * (d/dy (x + y))] = 1, and d/dx [x * (d/dy (x * y))] = 2x, whichever modes
+    outer_ds = {"jvp": lambda h: jvp(h, (3.0,), (1.0,))[1], "grad": lambda h: grad(h)(3.0),
+                "vjp": lambda h: vjp(h, 3.0)[1](1.0)[0],
+                "jacfwd": lambda h: jacobian(h, mode="fwd")(3.0)[0][0]}
+    inner_ds = {"jvp": lambda k: jvp(k, (1.0,), (1.0,))[1], "grad": lambda k: grad(k)(1.0),
+                "vjp": lambda k: vjp(k, 1.0)[1](1.0)[0],
+                "jacfwd": lambda k: jacobian(k, mode="fwd")(1.0)[0][0]}
+    for (oname, od), (iname, idf) in itertools.product(outer_ds.items(), inner_ds.items()):
+        add = lambda x, idf=idf: x * idf(lambda y: x + y)  # noqa: E731
+        mul = lambda x, idf=idf: x * idf(lambda y: x * y)  # noqa: E731
+        assert od(add) == 1.0, (oname, iname)
+        assert od(mul) == 6.0, (oname, iname)
+
+
+# --- has_aux and keywords at every entry point, as JAX documents them --------------------------
+
+
+def test_has_aux_and_keywords_at_every_entry_point() -> None:
+    def loss(w, x, *, target=1.0):  # type: ignore[no-untyped-def]
+        pred = w * x
+        return (pred - target) ** 2, {"pred": pred, "step": 7}
+
+    aux = {"pred": 6.0, "step": 7}
+    # jax.jvp(fun, primals, tangents, has_aux=True) -> (primals_out, tangents_out, aux)
+    value, d, a = jvp(loss, (2.0, 3.0), (1.0, 0.0), has_aux=True, target=2.0)
+    assert (value, d, a) == (16.0, 2 * 4.0 * 3.0, aux) and type(a["pred"]) is float
+    # jax.vjp(fun, *primals, has_aux=True) -> (primals_out, vjp_fn, aux)
+    value, vjp_fn, a = vjp(loss, 2.0, 3.0, has_aux=True, target=2.0)
+    assert (value, vjp_fn(1.0), a) == (16.0, (24.0, 16.0), aux)
+    # jax.jacfwd / jacrev(fun, has_aux=True) -> (jacobian, aux)
+    for mode in ("rev", "fwd"):
+        jac, a = jacobian(loss, argnums=(0, 1), mode=mode, has_aux=True)(2.0, 3.0, target=2.0)
+        assert (jac, a) == ([[24.0, 16.0]], aux)
+    # jax.hessian(fun, has_aux=True) -> (hessian, aux)
+    h, a = hessian(loss, has_aux=True)(2.0, 3.0, target=2.0)
+    assert h == [[18.0, 20.0], [20.0, 8.0]] and a == aux
+    # hvp(f, has_aux=True)(primals, tangents, **kwargs) -> (H v, aux)
+    product, a = hvp(loss, has_aux=True)((2.0, 3.0), (1.0, 0.0), target=2.0)
+    assert (product, a) == ((18.0, 20.0), aux)
+    # grad and value_and_grad, and keywords without aux
+    assert grad(loss, has_aux=True)(2.0, 3.0, target=2.0) == (24.0, aux)
+    assert value_and_grad(loss, has_aux=True)(2.0, 3.0, target=2.0) == ((16.0, aux), 24.0)
+    plain = lambda w, x, *, target=1.0: loss(w, x, target=target)[0]  # noqa: E731
+    assert jvp(plain, (2.0, 3.0), (0.0, 1.0), target=2.0) == (16.0, 16.0)
+    assert vjp(plain, 2.0, 3.0, target=2.0)[1](1.0) == (24.0, 16.0)
+    assert jacobian(plain, mode="fwd")(2.0, 3.0, target=2.0) == [[24.0]]
+    assert hessian(plain)(2.0, 3.0, target=2.0) == h
+    assert hvp(plain)((2.0, 3.0), (1.0, 0.0), target=2.0) == (18.0, 20.0)
+    # a keyword f does not take is refused by f itself, with Python's message
+    for call in (lambda: jvp(plain, (2.0, 3.0), (1.0, 0.0), nope=1),
+                 lambda: vjp(plain, 2.0, 3.0, nope=1), lambda: hessian(plain)(2.0, 3.0, nope=1),
+                 lambda: jacobian(plain)(2.0, 3.0, nope=1),
+                 lambda: hvp(plain)((2.0, 3.0), (1.0, 0.0), nope=1)):
+        with pytest.raises(TypeError, match="nope"):
+            call()
+    # with has_aux, f must return a pair
+    for call in (lambda: jvp(plain, (2.0, 3.0), (1.0, 0.0), has_aux=True),
+                 lambda: vjp(plain, 2.0, 3.0, has_aux=True),
+                 lambda: hessian(plain, has_aux=True)(2.0, 3.0),
+                 lambda: jacobian(plain, mode="fwd", has_aux=True)(2.0, 3.0)):
+        with pytest.raises(TypeError, match="pair"):
+            call()
+
+
+def test_aux_is_never_differentiated_not_even_by_an_enclosing_call() -> None:
+    # stop-gradient, as in JAX: the aux x*x comes back cut off from x
+    def inner(x):  # type: ignore[no-untyped-def]
+        return lambda y: (x * y, x * x)
+
+    for mode in ("grad", "jvp", "vjp", "jacobian", "hvp", "hessian"):
+        def aux_of(x, mode=mode):  # type: ignore[no-untyped-def]
+            g = inner(x)
+            if mode == "grad":
+                return grad(g, has_aux=True)(1.0)[1]
+            if mode == "jvp":
+                return jvp(g, (1.0,), (1.0,), has_aux=True)[2]
+            if mode == "vjp":
+                return vjp(g, 1.0, has_aux=True)[2]
+            if mode == "jacobian":
+                return jacobian(g, has_aux=True)(1.0)[1]
+            if mode == "hvp":
+                return hvp(g, has_aux=True)((1.0,), (1.0,))[1]
+            return hessian(lambda y: (y * y, x * x), has_aux=True)(1.0)[1]
+
+        for outer in (lambda h: grad(h)(3.0), lambda h: jvp(h, (3.0,), (1.0,))[1],
+                      lambda h: vjp(h, 3.0)[1](1.0)[0]):
+            assert outer(lambda x, aux_of=aux_of: aux_of(x) + x) == 1.0, mode
+    # at the top, an aux Value that depends on the argument comes out as its number
+    own = lambda y: (y * y, y * 3.0)  # noqa: E731
+    for top in (grad(own, has_aux=True)(2.0)[1], jvp(own, (2.0,), (1.0,), has_aux=True)[2],
+                vjp(own, 2.0, has_aux=True)[2], jacobian(own, has_aux=True)(2.0)[1],
+                jacobian(own, mode="fwd", has_aux=True)(2.0)[1],
+                hvp(own, has_aux=True)((2.0,), (1.0,))[1], hessian(own, has_aux=True)(2.0)[1]):
+        assert top == 6.0 and type(top) is float
+    # inside nesting, Values in aux are detached leaves (tuples, named tuples, lists, dicts)
+    from collections import namedtuple
+
+    Pair = namedtuple("Pair", "a b")
+
+    def rich(y):  # type: ignore[no-untyped-def]
+        return y * y, {"t": (y, [y * 2]), "p": Pair(y, "s")}
+
+    def outer_fn(x):  # type: ignore[no-untyped-def]
+        _, a = grad(rich, has_aux=True)(x)
+        leaves = [a["t"][0], a["t"][1][0], a["p"].a]
+        assert isinstance(a["p"], Pair) and a["p"].b == "s"
+        assert all(isinstance(v, Value) and v.parents == () for v in leaves)
+        return x * 1.0
+
+    assert grad(outer_fn)(2.0) == 1.0

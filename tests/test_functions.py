@@ -127,6 +127,134 @@ def test_numpy_functions_on_object_arrays_of_values() -> None:
     assert [v.data for v in with_value] == [2.0, 3.0]
 
 
+# Table-driven: every ufunc the op table names (op.numpy), on Values, floats and object arrays,
+# against NumPy's own number and central differences of NumPy's own function on floats.
+
+def _ufunc_cases() -> list[tuple[str, ops.Op]]:
+    from autograd.numpy_dispatch import UFUNCS
+
+    return sorted(UFUNCS.items())
+
+
+def _point(op: ops.Op) -> tuple[float, ...]:
+    # a point inside the op's sampling set, away from integers (floor's jumps) and ties
+    points = []
+    for i, fraction in zip(range(2 if op.arity == ops.BINARY else 1), (0.37, 0.61)):
+        lo, hi = (op.sample[i] if op.sample else ops.ANYWHERE)[0]
+        points.append(lo + fraction * (hi - lo))
+    return tuple(points)
+
+
+def _numpy_slopes(ufunc, xs: tuple[float, ...]) -> list[float]:  # type: ignore[no-untyped-def]
+    h = 1e-6
+    slopes = []
+    for i in range(len(xs)):
+        up = [*xs[:i], xs[i] + h, *xs[i + 1:]]
+        down = [*xs[:i], xs[i] - h, *xs[i + 1:]]
+        slopes.append((float(ufunc(*up)) - float(ufunc(*down))) / (2 * h))
+    return slopes
+
+
+def _check_element(out: object, ufunc, xs: tuple[float, ...], vs: list[Value | None],  # type: ignore[no-untyped-def]
+                   where: str) -> None:
+    assert isinstance(out, Value), f"{where}: {type(out).__name__}"
+    assert out.data == pytest.approx(float(ufunc(*xs)), rel=1e-12), where
+    for v in vs:
+        if v is not None:
+            v.grad = 0.0
+    out.backward()
+    for v, slope in zip(vs, _numpy_slopes(ufunc, xs)):
+        if v is not None:
+            assert v.grad == pytest.approx(slope, rel=1e-5, abs=1e-7), where
+
+
+@pytest.mark.parametrize(("name", "op"), _ufunc_cases(), ids=[n for n, _ in _ufunc_cases()])
+def test_every_table_ufunc_on_values_and_numbers(name: str, op: ops.Op) -> None:
+    np = pytest.importorskip("numpy")
+    ufunc = getattr(np, name)
+    xs = _point(op)
+    # every operand a Value, then (with two) a Value and a float in each order
+    layouts = [(True,) * len(xs)] + ([(True, False), (False, True)] if len(xs) == 2 else [])
+    for layout in layouts:
+        vs = [Value(x) if is_value else None for x, is_value in zip(xs, layout)]
+        args = [v if v is not None else x for v, x in zip(vs, xs)]
+        out = ufunc(*args)
+        _check_element(out, ufunc, xs, vs, f"np.{name}{tuple(layout)}")
+        if not any(isinstance(a, float) for a in args) and name not in ("add", "subtract"):
+            assert out.op_name == op.name or op.symbol in "+-*/**%//", name
+
+
+def _binary_ufunc_cases() -> list[tuple[str, ops.Op]]:
+    return [(name, op) for name, op in _ufunc_cases() if op.arity == ops.BINARY]
+
+
+@pytest.mark.parametrize(("name", "op"), _binary_ufunc_cases(),
+                         ids=[n for n, _ in _binary_ufunc_cases()])
+def test_every_table_ufunc_on_arrays_with_a_value(name: str, op: ops.Op) -> None:
+    # a Value among the operands of a ufunc of two: NumPy asks Value, and the table's op makes
+    # every element (a ufunc of one has no other operand to be an array)
+    np = pytest.importorskip("numpy")
+    ufunc = getattr(np, name)
+    xs = _point(op)
+    for i in range(len(xs)):
+        for kind in (object, float):  # an object array of Values, or of floats
+            v = Value(xs[i])
+            others = [Value(x) if kind is object else x for x in xs]
+            args: list[object] = [np.array([o, o], dtype=kind) for o in others]
+            args[i] = v
+            out = ufunc(*args)
+            assert isinstance(out, np.ndarray) and out.shape == (2,), name
+            # the Value feeds both elements: each one alone has the slope, so the sum twice
+            total = autograd.sum(list(out))
+            assert all(isinstance(e, Value) for e in out), (name, kind, i)
+            assert total.data == pytest.approx(2 * float(ufunc(*xs)), rel=1e-12)
+            total.backward()
+            slope = _numpy_slopes(ufunc, xs)[i]
+            assert v.grad == pytest.approx(2 * slope, rel=1e-5, abs=1e-7), (name, kind, i)
+
+
+# NumPy's object loops for these never call a method of the elements (only comparisons), so on
+# object arrays with no Value among the operands their elements are not made by the table's op;
+# numpy_dispatch's docstring says so and gives the way round (np.frompyfunc).
+_NUMPY_OWN_OBJECT_LOOPS = {"maximum", "minimum", "sign"}
+
+
+@pytest.mark.parametrize(("name", "op"), _ufunc_cases(), ids=[n for n, _ in _ufunc_cases()])
+def test_every_table_ufunc_on_object_arrays_of_values(name: str, op: ops.Op) -> None:
+    np = pytest.importorskip("numpy")
+    from autograd.numpy_dispatch import function_of
+
+    ufunc = getattr(np, name)
+    xs = _point(op)
+    vs = [Value(x) for x in xs]
+    arrays = [np.array([v], dtype=object) for v in vs]
+    natively = ufunc(*arrays)[0]
+    passed_through = name == "positive" and natively is vs[0]  # NumPy calls +v, which is v
+    made_by_table = passed_through or (isinstance(natively, Value)
+                                       and natively.parents == tuple(vs))
+    assert made_by_table == (name not in _NUMPY_OWN_OBJECT_LOOPS), name
+    if made_by_table:
+        _check_element(natively, ufunc, xs, list(vs), f"np.{name}(object arrays)")
+    # the way round that the docstring gives works for every one of them
+    fn = function_of(name)
+    assert fn is not None
+    out = np.frompyfunc(fn, len(xs), 1)(*[np.array([x], dtype=object) for x in vs])[0]
+    _check_element(out, ufunc, xs, list(vs), f"np.frompyfunc(np.{name})")
+
+
+def test_numpy_maximum_with_a_value_keeps_the_tables_tie_and_nan() -> None:
+    np = pytest.importorskip("numpy")
+    a, b = Value(2.0), Value(2.0)
+    out = np.maximum(np.array([a], dtype=object), b)[0]
+    out.backward()
+    assert (a.grad, b.grad) == (0.5, 0.5)  # NumPy's own object loop would give (1.0, 0.0)
+    # NumPy's own loop would give 1.0, the second element, here
+    assert math.isnan(np.minimum(np.array([Value(math.nan)], dtype=object), Value(1.0))[0].data)
+    # a plain number first (NumPy's own loop would call 0.5.arctan2 and fail)
+    angles = np.arctan2(np.array([0.5, -0.5]), Value(1.0))
+    assert [a.op_name for a in angles] == ["atan2", "atan2"]
+
+
 def test_the_core_does_not_import_numpy() -> None:
     import subprocess
     import sys

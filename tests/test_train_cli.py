@@ -147,3 +147,42 @@ def test_epochs_set_the_steps_for_toy_datasets_too(tmp_path):
                  "--test-size", "0.25", cwd=tmp_path)
     assert result.returncode == 0, result.stderr
     assert "6 steps (2 epochs), batches of 10" in result.stdout
+
+
+# --- the library's training loop, which the command line runs ----------------------------------
+
+
+@pytest.mark.parametrize("compile_", [False, True])
+@pytest.mark.parametrize("loss", ["hinge", "bce"])
+def test_fit_stops_on_a_non_finite_loss_naming_the_step(loss, compile_):
+    import math
+
+    from autograd.data import make_moons
+    from autograd.optim import SGD
+    from autograd.training import DivergedError, fit
+
+    X, y = make_moons(40, noise=0.1, seed=0)
+    model = MLP(2, [8, 8, 1], seed=0)
+    seen = []
+    with pytest.raises(DivergedError) as caught:
+        fit(model, X, y, SGD(model.parameters(), lr=1e200), 20, loss=loss, compile=compile_,
+            callback=lambda step, value, acc: seen.append([p.data for p in model.parameters()]))
+    err = caught.value
+    assert err.step == 2 and not math.isfinite(err.loss)
+    assert str(err).startswith(f"training diverged: the loss is {err.loss} at step 2;")
+    assert "try a smaller learning rate than lr=1e+200" in str(err)
+    # stopped before the optimizer used that step's gradient: the parameters after step 1
+    assert [p.data for p in model.parameters()] == seen[-1]
+    assert all(math.isfinite(p.data) for p in model.parameters())
+
+
+def test_fit_stops_at_step_1_on_a_nan_in_the_data():
+    from autograd.optim import Adam
+    from autograd.training import DivergedError, fit
+
+    model = MLP(2, [4, 1], seed=0)
+    start = [p.data for p in model.parameters()]
+    with pytest.raises(DivergedError, match="the loss is nan at step 1, before any update: "
+                                            "the data or the model's parameters hold a number"):
+        fit(model, [[0.0, 1.0], [float("nan"), 0.0]], [0, 1], Adam(model.parameters()), 5)
+    assert [p.data for p in model.parameters()] == start

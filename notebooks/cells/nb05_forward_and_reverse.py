@@ -68,8 +68,11 @@ print("reverse mode:  do/dw1 =", round(w1.grad, 6), " and also do/dx1, do/dx2, d
 draw_dot(o)
 """),
     md("""
-`autograd.jvp` does the same walk for any function: `jvp(f, primals, tangents)` returns
-$f(x)$ and the directional derivative $J_f(x)\\,t$. With $t = e_i$ it is the $i$-th partial.
+`autograd.jvp` does the same for any function, in **one pass**: while `f` runs, each node gets its
+tangent the moment it is made, from its parents' tangents, so there is no walk afterwards and,
+when nothing else differentiates the result, no graph is kept at all (memory stays flat however
+long `f` runs). `jvp(f, primals, tangents)` returns $f(x)$ and the directional derivative
+$J_f(x)\\,t$. With $t = e_i$ it is the $i$-th partial.
 """),
     code("""
 def neuron(x1: Value, x2: Value, w1: Value, w2: Value, b: Value) -> Value:
@@ -83,8 +86,9 @@ print(grad(neuron, argnums=(0, 1, 2, 3, 4))(*point))
     md("""
 ## What a full gradient costs
 
-For $f: \\mathbb{R}^n \\to \\mathbb{R}$ forward mode needs **n** sweeps (one per input direction
-$e_i$) to get the gradient; reverse mode needs **one** backward sweep, whatever n is. Below,
+For $f: \\mathbb{R}^n \\to \\mathbb{R}$ forward mode needs **n** passes (one run of $f$ per input
+direction $e_i$) to get the gradient; reverse mode needs **one** run of $f$ and one backward
+sweep, whatever n is. Below,
 $f(x) = \\sum_i \\tanh(c_i x_i) \\cdot \\sin(x_{i+1})$, a small function with about $4n$ nodes; we time the
 full gradient both ways for n = 1 to 256 (best of 3 runs each). Our graphs have no reference
 cycles, so, as the README suggests for long loops, we take the objects alive now out of the cyclic
@@ -147,8 +151,8 @@ ax.grid(True, which="both", alpha=0.3); ax.legend(); fig.tight_layout()
 plt.show()
 """),
     md("""
-At n = 1 both are one pass over the same graph and cost about the same; from there forward mode
-grows like $n^2$ (n sweeps over a graph of about $4n$ nodes) and reverse mode like $n$. (These are
+At n = 1 both run $f$ once and cost about the same; from there forward mode grows like $n^2$
+(n runs of $f$, about $4n$ nodes each) and reverse mode like $n$. (These are
 wall-clock times on a shared machine: single points jump, the trend does not.) A network has thousands of weights and one loss: that is why training uses reverse mode. Forward
 mode wins the other way round, for few inputs and many outputs, and it is the cheap way to get a
 derivative *along one direction*, as the next section uses.
