@@ -974,6 +974,8 @@ def dots(rows: Sequence[tuple[Sequence[Value], Value]], inputs: Sequence[Value |
                     v.local_grads = ()
                     v._fn = None
                 v._arg = None
+                if tangent_hook is not None:  # forward mode (autograd.forward): v's tangent, now
+                    tangent_hook(v)
                 out.append(v)
             else:
                 return out
@@ -1002,6 +1004,8 @@ def dots(rows: Sequence[tuple[Sequence[Value], Value]], inputs: Sequence[Value |
                     v.local_grads = ()
                     v._fn = None
                     v._arg = None
+                if tangent_hook is not None:  # forward mode (autograd.forward): v's tangent, now
+                    tangent_hook(v)
                 out.append(v)
             else:
                 return out

@@ -607,3 +607,23 @@ def test_no_grad_count_returns_to_zero_and_every_maker_obeys_it() -> None:
         raise RuntimeError("boom")
     assert engine._no_grad_blocks == 0
     assert all(make().parents for make in makers)
+
+
+def test_dots_gives_forward_mode_its_tangents() -> None:
+    from autograd.engine import dots
+
+    def layer(make: str, w0: Value, w1: Value, x0: Value) -> Value:
+        rows = [([w0, w1], w1), ([w1, w0], Value(0.5))]
+        outs = []
+        for inputs in ([x0, w0], [0.25, -2.0]):  # Values in, then plain numbers in
+            if make == "dots":
+                outs += dots(rows, inputs)
+            else:
+                outs += [autograd.dot(w, inputs, b) for w, b in rows]
+        return autograd.sum([o.tanh() for o in outs])
+
+    for direction in ((1.0, 0.0, 0.0), (0.0, 1.0, 0.0), (0.0, 0.0, 1.0), (0.3, -1.0, 2.0)):
+        got = autograd.jvp(lambda *a: layer("dots", *a), (0.4, -0.7, 1.5), direction)
+        want = autograd.jvp(lambda *a: layer("dot", *a), (0.4, -0.7, 1.5), direction)
+        assert got == want
+        assert got[1] != 0.0
