@@ -11,6 +11,7 @@
 # The submodules of the public contract come with ``import autograd`` (``autograd.testing``,
 # which needs hypothesis, is imported on demand).
 from . import data, math, nn, optim, trace, viz
+from . import numpy_dispatch as numpy_dispatch  # gives Value its __array_ufunc__ (np.sin(v))
 from .collector import gc_paused
 from .compiler import compile as compile  # public as autograd.compile, kept out of __all__
 from .custom import custom_op

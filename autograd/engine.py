@@ -634,11 +634,9 @@ class Value:
         """``hypot(self, other)``, under NumPy's name (``autograd.hypot`` is the function)."""
         return _binary(ops.HYPOT, self, _as_value(other))
 
-    def __array_ufunc__(self, ufunc: Any, method: str, *inputs: Any, **kwargs: Any) -> Any:
-        """NumPy's functions on a Value give Values (``np.sin(v)``), through the op table."""
-        from .numpy_dispatch import array_ufunc
-
-        return array_ufunc(ufunc, method, inputs, kwargs)
+    # NumPy's functions on a Value give Values (``np.sin(v)``): ``Value.__array_ufunc__`` is set
+    # by autograd.numpy_dispatch, which the package imports (it needs Value, so it cannot be
+    # imported from here).
 
     # --- backward ------------------------------------------------------------------------------
 

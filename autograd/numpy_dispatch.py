@@ -16,7 +16,8 @@ kept), and ``np.sign`` returns Python ints. For those, and for ``np.arctan2``/``
 plain number in the first place, NumPy's own tool applies the table's function element-wise:
 ``np.frompyfunc(autograd.maximum, 2, 1)(a, b)``.
 
-This module is imported only when NumPy calls it: the core never imports NumPy.
+This module never imports NumPy (only NumPy calls it); the package imports it, and it gives
+``Value`` its ``__array_ufunc__`` method (at the end of this file).
 
 >>> import numpy as np
 >>> from autograd import Value
@@ -32,7 +33,7 @@ from collections.abc import Callable
 from typing import Any
 
 from . import ops
-from .engine import Value, _as_float, apply_op
+from .engine import Value, apply_op, as_float
 
 __all__ = ["array_ufunc", "UFUNCS", "function_of"]
 
@@ -80,7 +81,7 @@ def _plain(x: Any, name: str) -> Any:
     """A Value stays; a NumPy or Python real number becomes a float."""
     if isinstance(x, Value):
         return x
-    return _as_float(x, f"numpy.{name} operand")
+    return as_float(x, f"numpy.{name} operand")
 
 
 def array_ufunc(ufunc: Any, method: str, inputs: tuple[Any, ...], kwargs: dict[str, Any]
@@ -111,3 +112,13 @@ def array_ufunc(ufunc: Any, method: str, inputs: tuple[Any, ...], kwargs: dict[s
         with np.errstate(all="ignore"):  # the table's ops raise their own errors
             return np.frompyfunc(element, len(inputs), 1)(*boxed)
     return fn(*[_plain(x, name) for x in inputs])
+
+
+def _array_ufunc_method(self: Value, ufunc: Any, method: str, *inputs: Any, **kwargs: Any
+                        ) -> Any:
+    """NumPy's functions on a Value give Values (``np.sin(v)``), through the op table."""
+    return array_ufunc(ufunc, method, inputs, kwargs)
+
+
+# Value's own method, set here rather than in the engine (which this module imports).
+setattr(Value, "__array_ufunc__", _array_ufunc_method)  # noqa: B010

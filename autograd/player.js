@@ -11,17 +11,65 @@
     root.setAttribute("data-ready", "1");
     var D = JSON.parse(root.querySelector("script.agp-data").textContent);
     var standalone = root.getAttribute("data-standalone") === "1";
-    var svg = root.querySelector("svg");
     var view = root.querySelector(".agp-view");
-    var nodes = D.nodes, steps = D.steps, forward = D.forward;
-    var N = nodes.length, F = forward.length, B = steps.length, M = F + B;
+    var nodes = D.nodes, steps = D.steps;
+    var N = nodes.length, F = N, B = steps.length, M = F + B;
     var DASH = "\u2013";
 
-    function el(id) { return svg.querySelector('[id="' + id + '"]'); }
+    // --- the drawing -------------------------------------------------------------------------
+    // The page carries it as one SVG: what shows where scripts do not run. Here it is split into
+    // SVG layers on one canvas, each as long as what it draws (player.py, _drawing, says why and
+    // which groups go in which layer), and a last layer on top for the highlights.
+    var SVGNS = "http://www.w3.org/2000/svg";
+    var whole = view.querySelector("svg.agp-drawing");
+    var graph = whole.firstElementChild;          // the graph's group: its place, inherited styles
+    var kinds = [graph.querySelector(".agp-edges"), graph.querySelector(".agp-nodes")];
+    var canvas = whole.viewBox.baseVal, axis = D.drawing.axis;
+    var stack = document.createElement("div");
+    stack.className = "agp-stack";
+    stack.style.width = whole.getAttribute("width");
+    stack.style.height = whole.getAttribute("height");
+
+    function layer(start, length, cls) {
+      var at = [canvas.x, canvas.y, canvas.width, canvas.height];
+      if (length !== null) { at[axis] = start; at[2 + axis] = length; }
+      var svgLayer = document.createElementNS(SVGNS, "svg");
+      svgLayer.setAttribute("class", cls);
+      svgLayer.setAttribute("width", at[2] + "pt");
+      svgLayer.setAttribute("height", at[3] + "pt");
+      svgLayer.setAttribute("viewBox", at.join(" "));
+      svgLayer.style.left = at[0] + "pt";
+      svgLayer.style.top = at[1] + "pt";
+      var g = graph.cloneNode(false);
+      svgLayer.appendChild(g);
+      stack.appendChild(svgLayer);
+      return g;
+    }
+
+    var layers = D.drawing.layers;
+    for (var li = 0; li < layers.length; li++) {
+      var from = kinds[layers[li][0]];
+      var into = from.cloneNode(false);           // the kind's font size
+      layer(layers[li][1], layers[li][2], "agp-layer").appendChild(into);
+      for (var c = 0; c < layers[li][3]; c++) { into.appendChild(from.firstElementChild); }
+    }
+    // The highlights' layer: boxes first, edges (and their long labels) over them.
+    var topLayer = layer(0, null, "agp-layer agp-overlay");
+    var overlay = [topLayer.appendChild(kinds[0].cloneNode(false)),
+                   topLayer.appendChild(kinds[1].cloneNode(false))];
+    topLayer.insertBefore(overlay[1], overlay[0]);
+    view.replaceChild(stack, whole);
+
+    // The drawing's groups, found by id once.
+    var byId = {};
+    var groups = view.querySelectorAll("g[id]");
+    for (var gi = 0; gi < groups.length; gi++) { byId[groups[gi].id] = groups[gi]; }
+    function el(id) { return byId[id] || null; }
 
     // --- the drawing's elements, found once ---------------------------------------------------
     var box = [], dataText = [], gradText = [], opNode = [], inEdge = [], outEdge = [];
-    var fwdPos = new Array(N);
+    // The forward pass shows the nodes from the last to the first: parents before their users.
+    var forward = new Array(F), fwdPos = new Array(N);
     for (var i = 0; i < N; i++) {
       var g = el("v" + i);
       var texts = g.querySelectorAll("text");
@@ -36,12 +84,13 @@
       opNode.push(nodes[i].p.length ? el("o" + i) : null);
       outEdge.push(nodes[i].p.length ? el("f" + i) : null);
     }
-    for (var f = 0; f < F; f++) { fwdPos[forward[f]] = f; }
+    for (var f = 0; f < F; f++) { forward[f] = N - 1 - f; fwdPos[N - 1 - f] = f; }
 
     // --- the panel ----------------------------------------------------------------------------
     var status = root.querySelector(".agp-status");
     var what = root.querySelector(".agp-what");
     var table = root.querySelector(".agp-sends");
+    var hint = root.querySelector(".agp-sendhint");
     var tbody = table.querySelector("tbody");
     var slider = root.querySelector(".agp-slider");
     var playButton = root.querySelector('[data-act="play"]');
@@ -52,8 +101,6 @@
     var applied = 0;                // backward steps whose contributions are in grad[]
     var grad = new Array(N);        // running .grad of every node, as shown (strings)
     var shownData = new Array(N), shownGrad = new Array(N), shownPending = new Array(N);
-    var lit = [];                   // elements with a highlight class, to clear at the next step
-    var relabelled = [];            // edges whose label shows "local x upstream = contribution"
     var timer = null;
 
     function resetGrads() {
@@ -62,24 +109,48 @@
       applied = 0;
     }
 
+    // Each send carries the parent's .grad after it; what it was before is the previous after
+    // (or 0, or the seed), found once by replaying the steps, so a step back is as cheap.
+    var prior = [];
+    resetGrads();
+    for (var ps = 0; ps < B; ps++) {
+      var was = [];
+      for (var pj = 0; pj < steps[ps].s.length; pj++) {
+        var sp = steps[ps].s[pj];
+        was.push(grad[sp[0]]);
+        grad[sp[0]] = sp[3];
+      }
+      prior.push(was);
+    }
+
     // Moves the running gradients to "after `s` backward steps", one step at a time either way.
     function applyTo(s) {
       while (applied < s) {
         var sends = steps[applied].s;
-        for (var j = 0; j < sends.length; j++) { grad[sends[j][0]] = sends[j][4]; }
+        for (var j = 0; j < sends.length; j++) { grad[sends[j][0]] = sends[j][3]; }
         applied++;
       }
       while (applied > s) {
         applied--;
-        var back = steps[applied].s;
-        for (var b = back.length - 1; b >= 0; b--) { grad[back[b][0]] = back[b][3]; }
+        var back = steps[applied].s, before = prior[applied];
+        for (var b = back.length - 1; b >= 0; b--) { grad[back[b][0]] = before[b]; }
       }
     }
 
-    function setText(node, text) { if (node.textContent !== text) { node.textContent = text; } }
-
-    function mark(node, cls) {
-      if (node) { node.classList.add(cls); lit.push([node, cls]); }
+    // A step's highlights are copies of the lit shapes, drawn in a layer of their own on top of
+    // the drawing (player.py): the drawing's own layers keep their colours and labels, so
+    // lighting and unlighting a node with many long edges repaints one small layer, not every
+    // layer those edges run through. (The plain version would set a class on the shapes
+    // themselves.) The copies' labels are above the boxes, where a long one stays readable.
+    function lift(g, cls) {
+      if (!g) { return null; }
+      var copy = g.cloneNode(true);
+      var kind = g.getAttribute("class");
+      copy.removeAttribute("id");
+      copy.setAttribute("data-of", g.id);
+      copy.setAttribute("class", kind + " " + cls);
+      overlay[kind === "edge" ? 0 : 1].appendChild(copy);
+      return copy;
     }
 
     function row(cells) {
@@ -115,52 +186,61 @@
         var gr = "grad " + (inBackward ? grad[i] : DASH);
         if (gr !== shownGrad[i]) { shownGrad[i] = gr; gradText[i].textContent = gr; }
       }
-      // highlights of the previous step off, this step's on
-      for (var h = 0; h < lit.length; h++) { lit[h][0].classList.remove(lit[h][1]); }
-      lit = [];
-      for (var r = 0; r < relabelled.length; r++) {
-        setText(relabelled[r][0], relabelled[r][1]);
+      // the previous step's highlights off, this step's on (boxes first, edges over them)
+      for (var o = 0; o < 2; o++) {
+        while (overlay[o].firstChild) { overlay[o].removeChild(overlay[o].firstChild); }
       }
-      relabelled = [];
       while (tbody.firstChild) { tbody.removeChild(tbody.firstChild); }
       var node, e;
       if (!inBackward) {
         node = forward[k - 1];
-        mark(box[node], "agp-lit");
-        mark(opNode[node], "agp-lit");
-        mark(outEdge[node], "agp-lit");
-        for (e = 0; e < inEdge[node].length; e++) { mark(inEdge[node][e], "agp-lit"); }
+        lift(box[node], "agp-lit");
+        lift(opNode[node], "agp-lit");
+        lift(outEdge[node], "agp-lit");
+        for (e = 0; e < inEdge[node].length; e++) { lift(inEdge[node][e], "agp-lit"); }
         what.textContent = "forward " + k + " of " + F + ": " + nodes[node].x;
         table.hidden = true;
+        hint.hidden = false;
       } else {
-        var step = steps[s - 1];
+        var step = steps[s - 1], receivers = {};
         node = step.n;
-        mark(box[node], "agp-lit");
-        mark(opNode[node], "agp-lit");
-        mark(outEdge[node], "agp-lit");
         for (e = 0; e < step.s.length; e++) {
-          var send = step.s[e], edge = inEdge[node][e];
-          mark(edge, "agp-lit");
-          mark(box[send[0]], "agp-recv");
-          var label = edge.querySelector("text");
-          if (label) {
-            relabelled.push([label, label.textContent]);
-            label.textContent = send[1] + " \u00d7 " + step.u + " = " + send[2];
-          }
-          row([nodes[send[0]].name, send[1], step.u, send[2], send[4]]);
+          var p = step.s[e][0];
+          if (!receivers[p]) { receivers[p] = true; lift(box[p], "agp-recv"); }
+        }
+        lift(box[node], "agp-lit");
+        lift(opNode[node], "agp-lit");
+        lift(outEdge[node], "agp-lit");
+        for (e = 0; e < step.s.length; e++) {
+          var send = step.s[e];
+          var copy = lift(inEdge[node][e], "agp-lit");
+          var label = copy && copy.querySelector("text");
+          if (label) { label.textContent = send[1] + " \u00d7 " + step.u + " = " + send[2]; }
+          row([nodes[send[0]].name, send[1], step.u, send[2], send[3]]);
         }
         what.textContent = "backward " + s + " of " + B + ": " + nodes[node].name +
           " (" + nodes[node].op + ") has upstream gradient dL/d" + nodes[node].name + " = " +
           step.u + " and sends local derivative \u00d7 upstream to each parent" +
           (s === B ? "; this was the last step, every .grad is final" : "");
         table.hidden = false;
+        hint.hidden = true;
       }
       status.textContent = "step " + k + " of " + M;
       if (slider.value !== String(k)) { slider.value = String(k); }
-      if (standalone) {
-        try { history.replaceState(null, "", "#step=" + k); } catch (err) { /* file: URLs */ }
-      }
+      if (standalone) { addressFollows(); }
       follow(node);
+    }
+
+    // The address shows the step (#step=N), written once the stepping pauses for a moment:
+    // replaceState costs milliseconds, too many to pay at every step of a held arrow key.
+    var hashTimer = null;
+    function writeHash() {
+      hashTimer = null;
+      try { history.replaceState(null, "", "#step=" + k); } catch (err) { /* file: URLs */ }
+    }
+    function addressFollows() {
+      if (hashTimer !== null) { clearTimeout(hashTimer); }
+      hashTimer = setTimeout(writeHash, 150);
     }
 
     // Scrolls the drawing (not the page) so that the lit node is in view. Where each box sits

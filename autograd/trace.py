@@ -27,73 +27,21 @@ gradients of the leaves: a = -3, b = 2
 from __future__ import annotations
 
 import html
-from dataclasses import dataclass
 from typing import Any
 
-from .engine import Value, as_float, borrowed_grads, chain_rule, topological_order
+from .dot import GraphvizNotFoundError
+from .engine import Value, as_float
 from .fmt import format_number, op_line
-from .naming import names_in_order
+from .player import TooManyNodesError, fragment, page
+from .recording import Contribution, Recording, TraceStep, record_backward
 from .viz import to_dot
 
 __all__ = ["trace_backward", "BackwardTrace", "TraceStep", "Contribution"]
 
 
-@dataclass(frozen=True)
-class Contribution:
-    """What one step sends to one parent: ``local * upstream``."""
-
-    parent: Value
-    local: float
-    amount: float
-
-
-@dataclass(frozen=True)
-class TraceStep:
-    """One node's turn in the backward pass: step ``number`` (from 1), at ``.steps[index]``."""
-
-    index: int
-    node: Value
-    upstream: float
-    contributions: tuple[Contribution, ...]
-
-    @property
-    def number(self) -> int:
-        """The step's number as the table and the drawings show it: 1 for the first step."""
-        return self.index + 1
-
-    @property
-    def local_grads(self) -> tuple[float, ...]:
-        return tuple(c.local for c in self.contributions)
-
-
-class BackwardTrace:
-    """The recorded pass: ``.steps`` in order, ``.grads`` (node -> gradient) at the end."""
-
-    def __init__(self, root: Value, seed: float, order: list[Value], steps: list[TraceStep],
-                 grads: dict[Value, float]) -> None:
-        self.root = root
-        self.seed = seed
-        self.order = order
-        self.steps = steps
-        self.grads = grads
-        self._names = names_in_order(order)
-
-    def __len__(self) -> int:
-        return len(self.steps)
-
-    def name(self, node: Value) -> str:
-        """The node's name, as in the drawing and :func:`autograd.explain`."""
-        return self._names.get(node, "?")
-
-    def grads_before(self, k: int) -> dict[Value, float]:
-        """The gradients accumulated once steps 1 to ``k`` are done (0 gives only the seed)."""
-        if not 0 <= k <= len(self.steps):
-            raise IndexError(f"step {k} is out of range: the trace has {len(self.steps)} steps")
-        grads: dict[Value, float] = {self.root: self.seed}
-        for step in self.steps[:k]:
-            for c in step.contributions:
-                grads[c.parent] = grads.get(c.parent, 0.0) + c.amount
-        return grads
+class BackwardTrace(Recording):
+    """The recorded pass (:class:`autograd.recording.Recording`: ``.steps`` in order,
+    ``.grads`` at the end), as a table, a drawing of any step and the player."""
 
     def rows(self) -> list[tuple[str, str, str, str, str]]:
         """The table as strings: step, node, op, upstream, contributions."""
@@ -163,16 +111,11 @@ class BackwardTrace:
 
     def to_html(self, rankdir: str = "LR", **options: Any) -> str:
         """The backprop player: a self-contained HTML page (see :mod:`autograd.player`)."""
-        from .player import page
-
         return page(self, rankdir=rankdir, **options)
 
     def _repr_html_(self) -> str | None:
         """In Jupyter: the player inline (past its size cap, a note saying so; without the
         Graphviz ``dot`` program, nothing, so the table shows instead)."""
-        from .player import TooManyNodesError, fragment
-        from .viz import GraphvizNotFoundError
-
         try:
             return fragment(self)
         except TooManyNodesError as err:
@@ -195,23 +138,9 @@ def trace_backward(root: Value, grad: float = 1.0) -> BackwardTrace:
     (``local * upstream``). Like ``backward()``, the pass skips a node whose gradient is 0 (it
     would send 0 everywhere), unless one of its local derivatives is inf or nan.
     ``.grads`` sums what every node received: the same numbers
-    ``root.backward(grad)`` adds to ``.grad``.
+    ``root.backward(grad)`` adds to ``.grad``. (The recording is
+    :func:`autograd.recording.record_backward`'s.)
     """
     if not isinstance(root, Value):
         raise TypeError(f"trace_backward needs a Value, got {type(root).__name__}")
-    seed = as_float(grad, "trace_backward grad")
-    order = topological_order(root)
-    steps: list[TraceStep] = []
-
-    def record(node: Value) -> None:
-        upstream = node.grad
-        sent = tuple(Contribution(parent, local, local * upstream)
-                     for parent, local in zip(node.parents, node.local_grads))
-        steps.append(TraceStep(len(steps), node, upstream, sent))
-
-    # the very loop backward() runs, observed, on borrowed gradients: .grad ends as it was
-    with borrowed_grads(order):
-        root.grad = seed
-        chain_rule([v for v in order if v.parents], observe=record)
-        grads = {v: v.grad for v in order}
-    return BackwardTrace(root, seed, order, steps, grads)
+    return record_backward(root, as_float(grad, "trace_backward grad"), BackwardTrace)

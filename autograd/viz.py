@@ -51,6 +51,8 @@ from .engine import Value, topological_order
 from .files import atomic_write
 from .fmt import format_number, op_text
 from .naming import names_in_order
+from .player import page
+from .recording import record_backward
 
 __all__ = [
     "to_dot", "draw_dot", "render", "op_text", "format_number", "GraphvizNotFoundError",
@@ -344,13 +346,11 @@ def draw_dot(root: Value, rankdir: str = "LR", **options: Any) -> Any:
 def to_html(root: Value, rankdir: str = "LR", **options: Any) -> str:
     """The backprop player for the graph behind ``root``: one self-contained HTML page.
 
-    It computes the gradients it shows by itself (``trace_backward``), leaving every ``.grad``
-    as it was. Options: ``title``, ``max_nodes`` (see :mod:`autograd.player`).
+    It computes the gradients it shows by itself (:func:`autograd.recording.record_backward`),
+    leaving every ``.grad`` as it was. Options: ``title``, ``max_nodes`` (see
+    :mod:`autograd.player`).
     """
-    from .player import page
-    from .trace import trace_backward
-
-    return page(trace_backward(root), rankdir=rankdir, **options)
+    return page(record_backward(root), rankdir=rankdir, **options)
 
 
 _FORMATS = {".svg": "svg", ".png": "png", ".pdf": "pdf"}

@@ -125,6 +125,16 @@ def click(driver: Any, act: str) -> None:
     driver.find_element("css selector", f'[data-act="{act}"]').click()
 
 
+def wait_for(driver: Any, script: str, expected: Any, timeout: float = 5.0) -> Any:
+    """Polls ``script`` until it returns ``expected`` (or the time is up); returns the last."""
+    end = time.monotonic() + timeout
+    while True:
+        got = driver.execute_script(script)
+        if got == expected or time.monotonic() > end:
+            return got
+        time.sleep(0.05)
+
+
 def severe(driver: Any) -> list[dict[str, Any]]:
     return [e for e in driver.get_log("browser") if e["level"] == "SEVERE"]
 
@@ -187,13 +197,21 @@ def test_numbers_match_the_engine_at_every_step(driver: Any, neuron_page: Any) -
                              format_number(step.upstream), format_number(c.amount),
                              format_number(running[c.parent])])
         assert rows == expected
-        lit = driver.execute_script(
-            "return Array.from(document.querySelectorAll('.node.agp-lit'), g => g.id);")
+        lit = driver.execute_script(  # the highlights: copies of the lit shapes, on top
+            "return Array.from(document.querySelectorAll('.agp-overlay .node.agp-lit'),"
+            " g => g.getAttribute('data-of'));")
         i = next(j for j, v in enumerate(trace.order) if v is step.node)  # identity, not ==
         assert f"v{i}" in lit and f"o{i}" in lit
-        labels = driver.execute_script(
-            f"return Array.from(document.querySelectorAll('[id^=\"e{i}_\"] text'),"
-            " t => t.textContent);")
+        labels = driver.execute_script(  # edge j into the op of node i is e{i}_{j}
+            "return Array.from({length: arguments[1]}, (_, j) => document.querySelector("
+            "'.agp-overlay [data-of=\"e' + arguments[0] + '_' + j + '\"] text').textContent);",
+            i, len(step.contributions))
+        receivers = driver.execute_script(
+            "return Array.from(document.querySelectorAll('.agp-overlay .node.agp-recv'),"
+            " g => g.getAttribute('data-of'));")
+        position = {v: j for j, v in enumerate(trace.order)}
+        assert sorted(receivers) == sorted({f"v{position[c.parent]}"
+                                            for c in step.contributions})
         assert labels == [f"{format_number(c.local)} \u00d7 {format_number(step.upstream)} = "
                           f"{format_number(c.amount)}" for c in step.contributions]
     # The last step shows what backward() computes.
@@ -267,9 +285,11 @@ def test_step_in_the_address(driver: Any, neuron_page: Any) -> None:
     what = driver.find_element("css selector", ".agp-what").text
     assert what.startswith(f"backward 2 of {len(trace.steps)}: {trace.name(step.node)} ")
     assert f"= {format_number(step.upstream)} " in what
-    # Stepping writes the step into the address; changing the address moves the page.
-    key(driver, "ARROW_RIGHT")
-    assert driver.execute_script("return location.hash") == f"#step={n + 3}"
+    # Stepping writes the step into the address once it pauses; changing the address moves
+    # the page.
+    for _ in range(3):
+        key(driver, "ARROW_RIGHT")
+    assert wait_for(driver, "return location.hash", f"#step={n + 5}") == f"#step={n + 5}"
     driver.execute_script("location.hash = '#step=3'")
     time.sleep(0.2)
     assert status(driver) == f"step 3 of {total}"
@@ -344,13 +364,20 @@ def test_two_players_in_one_page_are_independent(driver: Any, tmp_path: Path) ->
     assert not severe(driver)
 
 
-def test_five_hundred_values_step_without_errors(driver: Any, tmp_path: Path) -> None:
-    """The cap's size: every step still shows the right numbers (no timing is asserted)."""
+@pytest.fixture(scope="module")
+def big_page(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, BackwardTrace]:
+    """A graph at the player's cap: an MLP's loss over as many examples as fit in 500 values."""
     y = mlp_graph(MAX_NODES)
     trace = trace_backward(y)
     assert MAX_NODES - 30 < len(trace.order) <= MAX_NODES
-    path = tmp_path / "big.html"
+    path = tmp_path_factory.mktemp("player") / "big.html"
     path.write_text(to_html(y), encoding="utf-8")
+    return path, trace
+
+
+def test_five_hundred_values_step_without_errors(driver: Any, big_page: Any) -> None:
+    """The cap's size: every step still shows the right numbers (no timing is asserted)."""
+    path, trace = big_page
     n = len(trace.order)
     total = n + len(trace.steps)
     open_page(driver, path, f"#step={total - 1}")
@@ -362,6 +389,96 @@ def test_five_hundred_values_step_without_errors(driver: Any, tmp_path: Path) ->
     for _ in range(20):
         key(driver, "ARROW_LEFT")
     assert status(driver) == f"step {total - 21} of {total}"
+    shown = boxes(driver)
+    grads = trace.grads_before(len(trace.steps) - 21)
+    for i, v in enumerate(trace.order):
+        assert html.unescape(shown[i][2]) == f"grad {format_number(grads.get(v, 0.0))}"
+    assert not severe(driver)
+
+
+def test_five_hundred_values_frame_time(driver: Any, big_page: Any,
+                                        capsys: pytest.CaptureFixture[str]) -> None:
+    """Steps once per animation frame across the end of the forward pass into the backward
+    pass, and prints what a step costs (benchmarks/player.py says how it is measured). Nothing
+    about the time is asserted (the machine is shared); where the run ends, what the page shows
+    is."""
+    from benchmarks.player import measure, report
+
+    path, trace = big_page
+    n = len(trace.order)
+    steps = 120
+    result = measure(driver, path, steps)
+    assert len(result["work"]) == steps
+    assert len(result["still"]) + len(result["scrolling"]) == steps
+    end = max(1, n - steps // 2) + steps - 1  # the last step the run showed
+    assert status(driver) == f"step {end} of {n + len(trace.steps)}"
+    grads = trace.grads_before(end - n)
+    for i, v in enumerate(trace.order):
+        assert html.unescape(boxes(driver)[i][2]) == f"grad {format_number(grads.get(v, 0.0))}"
+    with capsys.disabled():
+        print(f"\nthe player at {n} values, in headless Chromium:")
+        report(result)
+    assert not severe(driver)
+
+
+def test_layers_line_up_and_let_the_pointer_through(driver: Any, neuron_page: Any) -> None:
+    """The drawing is a stack of SVG layers (player.py): each arrow ends at the shape it points
+    to, whichever layers they are in, and the pointer reaches an op through the layers above
+    it (its tooltip shows the op's derivatives)."""
+    path, trace, _ = neuron_page
+    open_page(driver, path)
+    assert driver.execute_script("return document.querySelectorAll('svg.agp-layer').length") > 1
+    rect = ("var r = document.getElementById(arguments[0]).querySelector(arguments[1])"
+            ".getBoundingClientRect(); return [r.left, r.top, r.right, r.bottom];")
+
+    def touching(a: list[float], b: list[float]) -> bool:
+        return a[0] <= b[2] + 2 and b[0] <= a[2] + 2 and a[1] <= b[3] + 2 and b[1] <= a[3] + 2
+
+    ops = [i for i, v in enumerate(trace.order) if v.parents]
+    for i in ops:
+        op = driver.execute_script(rect, f"o{i}", "ellipse")
+        assert touching(driver.execute_script(rect, f"f{i}", "polygon"),
+                        driver.execute_script(rect, f"v{i}", "polygon"))
+        for j in range(len(trace.order[i].parents)):
+            assert touching(driver.execute_script(rect, f"e{i}_{j}", "polygon"), op)
+        hit = driver.execute_script(
+            "var r = document.getElementById(arguments[0]).querySelector('ellipse')"
+            ".getBoundingClientRect(); var e = document.elementFromPoint("
+            "(r.left + r.right) / 2, (r.top + r.bottom) / 2 + r.height / 4);"
+            "var g = e && e.closest('g[id]'); return g ? [g.id, g.querySelector('title') ?"
+            " g.querySelector('title').textContent : null] : null;", f"o{i}")
+        assert hit is not None and hit[0] == f"o{i}", (i, hit)
+        assert hit[1] and "d/d" in hit[1]
+
+
+def test_screenshots_of_a_small_and_a_big_graph(driver: Any, neuron_page: Any, big_page: Any,
+                                                tmp_path: Path) -> None:
+    """A backward step of each, as a person would see it: the lit node in red, the parents
+    receiving in green, in view. Set AUTOGRAD_SCREENSHOTS to a folder to keep the PNGs."""
+    image = pytest.importorskip("PIL.Image", reason="Pillow (with matplotlib) reads the PNG")
+    folder = Path(os.environ.get("AUTOGRAD_SCREENSHOTS") or tmp_path)
+    folder.mkdir(parents=True, exist_ok=True)
+    for name, (path, trace) in (("small", neuron_page[:2]), ("big", big_page)):
+        n = len(trace.order)
+        k = n + min(len(trace.steps), 2 if name == "small" else 100)
+        open_page(driver, path, f"#step={k}")
+        time.sleep(0.3)  # the scroll to the lit node waits for the next frame
+        shot = folder / f"player_{name}_step{k}.png"
+        driver.save_screenshot(str(shot))
+        colours = image.open(shot).convert("RGB").getcolors(1 << 24)
+
+        def count(rgb: tuple[int, int, int], found: Any = colours) -> int:
+            return sum(c for c, p in found if all(abs(a - b) < 30 for a, b in zip(p, rgb)))
+
+        assert count((214, 39, 40)) > 200, name  # the lit node, its op and edges in red
+        # The lit box is on screen (the drawing scrolled to it).
+        i = next(j for j, v in enumerate(trace.order) if v is trace.steps[k - n - 1].node)
+        inside = driver.execute_script(
+            "var r = document.getElementById(arguments[0]).getBoundingClientRect();"
+            "var v = document.querySelector('.agp-view').getBoundingClientRect();"
+            "return r.top >= v.top && r.bottom <= v.bottom && r.left >= v.left &&"
+            " r.right <= v.right;", f"v{i}")
+        assert inside, name
     assert not severe(driver)
 
 
@@ -382,3 +499,38 @@ def test_starts_when_its_script_is_run_after_insertion(driver: Any, tmp_path: Pa
     driver.find_element("css selector", '[data-act="next"]').click()
     assert driver.find_element("css selector", ".agp-status").text == "step 2 of 3"
     assert not severe(driver)
+
+
+def test_drawing_shows_right_without_the_pages_style_and_script(driver: Any, neuron_page: Any,
+                                                                tmp_path: Path) -> None:
+    """Where a viewer strips the page's style sheet, scripts and style attributes (a notebook
+    viewer), the drawing still shows the last step as Graphviz drew it: white boxes with black
+    outlines, open black edges, black text."""
+    import re
+
+    path, trace, _ = neuron_page
+    bare = re.sub(r"<style>.*?</style>|<script.*?</script>", "", path.read_text(), flags=re.S)
+    bare = re.sub(r' style="[^"]*"', "", bare)
+    stripped = tmp_path / "bare.html"
+    stripped.write_text(bare, encoding="utf-8")
+    open_page(driver, stripped)
+    assert driver.execute_script("return document.querySelectorAll('svg').length") == 1
+    look = driver.execute_script(
+        "function s(q) { var e = document.querySelector(q), c = getComputedStyle(e);"
+        "  return [c.fill, c.stroke]; }"
+        "return [s('#v0 polygon'), s('#v0 polyline'), s('#v0 text'), s('.edge path'),"
+        " s('.edge polygon'), s('ellipse')];")
+    white, black, none = "rgb(255, 255, 255)", "rgb(0, 0, 0)", "none"
+    # (a box's divider is a line of two points: its inherited fill encloses nothing)
+    assert look == [[white, black], [black, black], [black, none], [none, black],
+                    [black, black], [white, black]]
+    o = trace.root
+    assert box_text(driver, 0) == [trace.name(o), f"data {format_number(o.data)}",
+                                   f"grad {format_number(trace.seed)}"]
+    assert not severe(driver)
+
+
+def box_text(driver: Any, i: int) -> list[str]:
+    return list(driver.execute_script(
+        "return Array.from(document.getElementById('v' + arguments[0]).querySelectorAll('text'),"
+        " t => t.textContent);", i))
