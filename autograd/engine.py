@@ -62,6 +62,15 @@ class _GradMode(threading.local):
 
 _mode = _GradMode()
 
+# --- Speed: reading ``_mode.enabled`` (a thread-local) costs every new node about 7% of the time
+# to make it (0.59 against 0.55 us per node of a tanh chain, side by side). Outside ``no_grad()``
+# recording is on in every thread, so the hot node makers read this count of ``no_grad()`` blocks
+# open in any thread first, and the thread-local flag only when it is not 0:
+# ``if not _no_grad_blocks or _mode.enabled``. The plain version, which ``_node`` keeps, is
+# ``if _mode.enabled``.
+_no_grad_blocks = 0
+_blocks_lock = threading.Lock()
+
 
 def is_grad_enabled() -> bool:
     """True unless this thread is inside ``no_grad()``."""
@@ -77,6 +86,10 @@ class _SetGradMode:
         self._saved: list[bool] = []
 
     def __enter__(self) -> None:
+        global _no_grad_blocks
+        if not self._value:
+            with _blocks_lock:  # counted before this thread's flag goes off
+                _no_grad_blocks += 1
         self._saved.append(_mode.enabled)
         _mode.enabled = self._value
 
@@ -86,7 +99,11 @@ class _SetGradMode:
         exc: BaseException | None,
         tb: TracebackType | None,
     ) -> None:
+        global _no_grad_blocks
         _mode.enabled = self._saved.pop()
+        if not self._value:
+            with _blocks_lock:  # uncounted after this thread's flag is back
+                _no_grad_blocks -= 1
 
     def __call__(self, func: F) -> F:
         import functools
@@ -401,53 +418,78 @@ class Value:
 
     # --- arithmetic ----------------------------------------------------------------------------
 
+    # Speed: each operator first takes the commonest operand, a plain float, straight to its
+    # ``*_CONST`` entry: no isinstance and no ``_number`` call (13% of building a chain of
+    # tanh(y * 1.01 + 0.1), side by side). The plain version has only the last three lines:
+    # a Value, else ``_number(other)``, whose first test is that same ``type(other) is float``.
+
     def __add__(self, other: Value | Number) -> Value:
+        if type(other) is float:
+            return _with_const(ops.ADD_CONST, self, other)
         if isinstance(other, Value):
             return _binary(ops.ADD, self, other)
         c = _number(other)
         return NotImplemented if c is None else _with_const(ops.ADD_CONST, self, c)
 
     def __radd__(self, other: Number) -> Value:
+        if type(other) is float:
+            return _with_const(ops.ADD_CONST, self, other)
         c = _number(other)
         return NotImplemented if c is None else _with_const(ops.ADD_CONST, self, c)
 
     def __sub__(self, other: Value | Number) -> Value:
+        if type(other) is float:
+            return _with_const(ops.SUB_CONST, self, other)
         if isinstance(other, Value):
             return _binary(ops.SUB, self, other)
         c = _number(other)
         return NotImplemented if c is None else _with_const(ops.SUB_CONST, self, c)
 
     def __rsub__(self, other: Number) -> Value:
+        if type(other) is float:
+            return _with_const(ops.RSUB_CONST, self, other)
         c = _number(other)
         return NotImplemented if c is None else _with_const(ops.RSUB_CONST, self, c)
 
     def __mul__(self, other: Value | Number) -> Value:
+        if type(other) is float:
+            return _with_const(ops.MUL_CONST, self, other)
         if isinstance(other, Value):
             return _binary(ops.MUL, self, other)
         c = _number(other)
         return NotImplemented if c is None else _with_const(ops.MUL_CONST, self, c)
 
     def __rmul__(self, other: Number) -> Value:
+        if type(other) is float:
+            return _with_const(ops.MUL_CONST, self, other)
         c = _number(other)
         return NotImplemented if c is None else _with_const(ops.MUL_CONST, self, c)
 
     def __truediv__(self, other: Value | Number) -> Value:
+        if type(other) is float:
+            return _with_const(ops.DIV_CONST, self, other)
         if isinstance(other, Value):
             return _binary(ops.DIV, self, other)
         c = _number(other)
         return NotImplemented if c is None else _with_const(ops.DIV_CONST, self, c)
 
     def __rtruediv__(self, other: Number) -> Value:
+        if type(other) is float:
+            return _with_const(ops.RDIV_CONST, self, other)
         c = _number(other)
         return NotImplemented if c is None else _with_const(ops.RDIV_CONST, self, c)
 
     def __pow__(self, other: Value | Number) -> Value:
+        if type(other) is float:
+            return _with_const(ops.POW_CONST, self, other)
         if isinstance(other, Value):
             return _binary(ops.POW, self, other)
         c = _number(other)
         return NotImplemented if c is None else _with_const(ops.POW_CONST, self, c)
 
     def __rpow__(self, other: Number) -> Value:
+        if type(other) is float:
+            return _with_const(ops.RPOW_CONST, self, other)
         c = _number(other)
         return NotImplemented if c is None else _with_const(ops.RPOW_CONST, self, c)
 
@@ -715,7 +757,7 @@ def _unary(fn: Op, x: Value) -> Value:
     v.data = out
     v._grad = 0.0
     v.label = ""
-    if _mode.enabled:
+    if not _no_grad_blocks or _mode.enabled:
         v.parents = (x,)
         v.local_grads = local
         v._fn = fn
@@ -742,7 +784,7 @@ def _binary(fn: Op, x: Value, y: Value) -> Value:
     v.data = out
     v._grad = 0.0
     v.label = ""
-    if _mode.enabled:
+    if not _no_grad_blocks or _mode.enabled:
         v.parents = (x, y)
         v.local_grads = local
         v._fn = fn
@@ -768,7 +810,7 @@ def _with_const(fn: Op, x: Value, c: float) -> Value:
     v.data = out
     v._grad = 0.0
     v.label = ""
-    if _mode.enabled:
+    if not _no_grad_blocks or _mode.enabled:
         v.parents = (x,)
         v.local_grads = local
         v._fn = fn
@@ -889,6 +931,87 @@ def dot(weights: Sequence[Value], inputs: Sequence[Value | Number], bias: Value)
     return _dot_checked(weights, inputs, bias)
 
 
+def dots(rows: Sequence[tuple[Sequence[Value], Value]], inputs: Sequence[Value | Number]
+         ) -> list[Value]:
+    """``[dot(w, inputs, b) for w, b in rows]``: a layer's weighted sums, one node each.
+
+    >>> x = [Value(1.0), Value(2.0)]
+    >>> [v.data for v in dots([([Value(0.5), Value(1.0)], Value(0.0)),
+    ...                        ([Value(-1.0), Value(0.0)], Value(3.0))], x)]
+    [2.5, 2.0]
+    """
+    # --- Speed: a layer's neurons share their inputs, so they are checked and read once for the
+    # whole layer here rather than once per neuron as ``dot`` does (7% of W1, side by side).
+    # The plain version is the docstring's first line; anything unusual takes it.
+    n = len(inputs)
+    try:
+        if n and type(inputs[0]) is Value:
+            xs: tuple[Value, ...] = tuple(inputs)  # type: ignore[arg-type]
+            xd = [v.data for v in xs]
+            recording = not _no_grad_blocks or _mode.enabled
+            out = []
+            for w, b in rows:
+                if len(w) != n:
+                    break
+                data = [v.data for v in w]
+                data += xd
+                data.append(b.data)
+                y = _wsum_forward(data)
+                # The node is built in place, as in _unary; the plain version is
+                # ``_node(y, (*w, *xs, b), _wsum_partials(data, y), _WSUM, None)``.
+                v: Value = _new(Value)
+                v.data = y
+                v._grad = 0.0
+                v.label = ""
+                if recording:
+                    v.parents = (*w, *xs, b)
+                    v.local_grads = _wsum_partials(data, y)
+                    v._fn = _WSUM
+                else:
+                    v.parents = ()
+                    v.local_grads = ()
+                    v._fn = None
+                v._arg = None
+                if tangent_hook is not None:  # forward mode (autograd.forward): v's tangent, now
+                    tangent_hook(v)
+                out.append(v)
+            else:
+                return out
+        elif set(map(type, inputs)) <= {float}:
+            consts = tuple(inputs)
+            recording = not _no_grad_blocks or _mode.enabled
+            out = []
+            for w, b in rows:
+                if len(w) != n:
+                    break
+                parents = (*w, b)
+                data = [v.data for v in parents]
+                y = _wsum_const_forward(data, consts)
+                # in place; plain: ``_node(y, parents, local, _WSUM_CONST, consts)``
+                v = _new(Value)
+                v.data = y
+                v._grad = 0.0
+                v.label = ""
+                if recording:
+                    v.parents = parents
+                    v.local_grads = _wsum_const_partials(data, consts, y)
+                    v._fn = _WSUM_CONST
+                    v._arg = consts
+                else:
+                    v.parents = ()
+                    v.local_grads = ()
+                    v._fn = None
+                    v._arg = None
+                if tangent_hook is not None:  # forward mode (autograd.forward): v's tangent, now
+                    tangent_hook(v)
+                out.append(v)
+            else:
+                return out
+    except (AttributeError, TypeError):
+        pass
+    return [dot(w, inputs, b) for w, b in rows]
+
+
 _WSUM = ops.WSUM
 _WSUM_CONST = ops.WSUM_CONST
 _wsum_forward = _WSUM.forward
@@ -938,35 +1061,79 @@ def _postorder(root: Value, stop: frozenset[Value] = frozenset(), leaves: bool =
     append = order.append
     visited = {root}
     add = visited.add
-    # The path from ``root`` down to the current node, and for each node on it an iterator over
+    # The path from ``root`` down to the current node, and for each entry on it an iterator over
     # the parents not yet looked at.
-    path = [root]
-    todo: list[Any] = [iter(() if root in stop else root.parents)]  # tuple iterators
-    while path:
-        parents = todo[-1]
-        for parent in parents:
-            if not parent.parents:  # a leaf is finished at once
-                if leaves and parent not in visited:
-                    add(parent)
+    path: list[Value | list[Value]] = []
+    todo: list[Iterator[Value]] = []
+    node = root
+    parents: Iterator[Value]
+    while True:
+        # Step down to ``node`` (already marked visited).
+        ps = () if node is root and root in stop else node.parents
+        # --- Speed: a run of nodes with one parent each (a chain: tanh(x * w + b)) goes on the
+        # path as one list, with no iterator per node: 2-3x faster on a long chain, 10% on an
+        # MLP, measured side by side. The plain version pushes each node of the run as below:
+        # ``path.append(node); todo.append(iter(ps))``, one at a time.
+        if len(ps) == 1:
+            run = [node]
+            while True:
+                parent = ps[0]
+                if not parent.parents:  # a leaf is finished at once
+                    if leaves and parent not in visited:
+                        add(parent)
+                        append(parent)
+                    ps = ()
+                    break
+                if parent in visited:
+                    ps = ()
+                    break
+                add(parent)
+                if stop and parent in stop:
                     append(parent)
+                    ps = ()
+                    break
+                run.append(parent)
+                ps = parent.parents
+                if len(ps) != 1:
+                    break
+            path.append(run)
+        else:
+            path.append(node)
+        todo.append(iter(ps))
+        # Find the next node to step down to: the first parent not yet visited of the deepest
+        # entry of the path; an entry whose parents are all done is finished (appended).
+        while path:
+            parents = todo[-1]
+            for parent in parents:
+                if not parent.parents:  # a leaf is finished at once
+                    if leaves and parent not in visited:
+                        add(parent)
+                        append(parent)
+                    continue
+                if parent in visited:
+                    continue
+                add(parent)
+                if stop and parent in stop:
+                    append(parent)
+                    continue
+                if not parents.__length_hint__():  # type: ignore[attr-defined]
+                    # Nothing left to look at here: keep no live iterator on the path, so that
+                    # a deep graph leaves nothing for the cyclic garbage collector to chase.
+                    todo[-1] = _EXHAUSTED
+                node = parent
+                break
+            else:
+                todo.pop()
+                done = path.pop()
+                if type(done) is list:  # a run: its last node (the deepest) comes first
+                    done.reverse()
+                    order += done
+                else:
+                    append(done)  # type: ignore[arg-type]
                 continue
-            if parent in visited:
-                continue
-            add(parent)
-            if stop and parent in stop:
-                append(parent)
-                continue
-            if not parents.__length_hint__():
-                # Nothing left to look at here: keep no live iterator on the path, so that a
-                # deep chain leaves nothing for the cyclic garbage collector to chase.
-                todo[-1] = _EXHAUSTED
-            path.append(parent)
-            todo.append(iter(parent.parents))
             break
         else:
-            todo.pop()
-            append(path.pop())
-    return order
+            return order
 
 
 _EXHAUSTED: Iterator[Value] = iter(())
@@ -992,8 +1159,15 @@ def chain_rule(senders: Iterable[Value], edges: Edges | None = None,
         g = node._grad
         if g == 0.0 and _sends_nothing(node, g):
             continue
-        for parent, local in zip(node.parents, node.local_grads) if edges is None else edges(node):
-            parent._grad += local * g  # the chain rule: dL/dparent += dnode/dparent * dL/dnode
+        # --- Speed: a node with one parent (tanh, relu, x * 3, ...) sends without a zip: about
+        # twice as fast on a chain, 10% of backward on an MLP, measured side by side. The plain
+        # version is the loop below, which does the same for any number of parents.
+        parents = node.parents
+        if edges is None and len(parents) == 1:
+            parents[0]._grad += node.local_grads[0] * g
+        else:
+            for parent, local in zip(parents, node.local_grads) if edges is None else edges(node):
+                parent._grad += local * g  # the chain rule: dL/dparent += dnode/dparent * dL/dnode
         if observe is not None:
             observe(node)
 

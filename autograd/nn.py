@@ -43,7 +43,7 @@ from typing import TYPE_CHECKING, Any, TypeVar
 
 from . import ops
 from .data import random_state
-from .engine import Value, dot
+from .engine import Value, dot, dots
 from .files import MAX_JSON_BYTES, atomic_write, read_json
 from .losses import (
     binary_cross_entropy,
@@ -480,9 +480,12 @@ class Layer(Module):
 
     def _outputs(self, x: Sequence[Value | float]) -> list[Value]:
         act = self._act
+        # Speed: ``dots`` reads the shared inputs once for all neurons; the plain version is
+        # ``[dot(n.w, x, n.b) for n in self.neurons]``.
+        sums = dots([(n.w, n.b) for n in self.neurons], x)
         if act is None:
-            return [dot(n.w, x, n.b) for n in self.neurons]
-        return [act(dot(n.w, x, n.b)) for n in self.neurons]
+            return sums
+        return [act(s) for s in sums]
 
     def __call__(self, x: Input) -> Output:
         outs = self.forward(x)

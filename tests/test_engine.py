@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import gc
 import math
 import threading
@@ -9,6 +10,8 @@ import weakref
 from fractions import Fraction
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 import autograd
 from autograd import Value, no_grad, topological_order
@@ -426,3 +429,201 @@ def test_backward_from_a_leaf() -> None:
     x.backward()
     x.backward(2.0)
     assert x.grad == 3.0
+
+
+# --- the fast paths agree with their plain versions -------------------------------------------
+# The engine's speed tricks (see the "Speed" comments in autograd/engine.py) must give the very
+# same order and the very same floats as the plain code they stand for, written out again here.
+
+
+def _plain_postorder(root: Value, stop: frozenset[Value], leaves: bool) -> list[Value]:
+    """The depth-first search of ``_postorder`` written plainly (recursion is fine: tiny graphs)."""
+    order: list[Value] = []
+    seen = {root}
+
+    def visit(node: Value) -> None:
+        if node not in stop:
+            for p in node.parents:
+                if p in seen:
+                    continue
+                if not p.parents:
+                    if leaves:
+                        seen.add(p)
+                        order.append(p)
+                    continue
+                seen.add(p)
+                visit(p)
+        order.append(node)
+
+    visit(root)
+    return order
+
+
+def _plain_backward(root: Value) -> None:
+    """``root.backward()`` as the plain loop: earlier gradients of the senders set aside, each
+    sender sends ``local * grad`` to each parent unless it is 0 with finite local derivatives."""
+    senders = _plain_postorder(root, frozenset(), leaves=False)[::-1]
+    earlier = [n.grad for n in senders]
+    for n in senders:
+        n.grad = 0.0
+    root.grad = 1.0
+    for node in senders:
+        g = node.grad
+        if g == 0.0 and math.isfinite(sum(node.local_grads)):
+            continue
+        for parent, local in zip(node.parents, node.local_grads):
+            parent.grad = parent.grad + local * g
+    for node, old in zip(senders, earlier):
+        if old:
+            node.grad = node.grad + old
+
+
+#: Steps of a random graph: (op, operand, operand, operand), operands taken modulo the nodes so far.
+_steps = st.lists(st.tuples(st.integers(0, 9), st.integers(0, 99), st.integers(0, 99),
+                            st.integers(0, 99)), min_size=0, max_size=40)
+_leaf_data = st.lists(st.one_of(st.floats(-3, 3), st.sampled_from([0.0, -0.0, math.inf, math.nan])),
+                      min_size=1, max_size=5)
+
+
+def _make(op: int, a: Value, b: Value, c: Value) -> Value:
+    if op == 0:
+        return a.tanh()
+    if op == 1:
+        return a * 1.5
+    if op == 2:
+        return a + b
+    if op == 3:
+        return a * a
+    if op == 4:
+        return a.relu()
+    if op == 5:
+        return a * b - c
+    if op == 6:
+        return autograd.sum([a, b, c, a])
+    if op == 7:
+        return a.sigmoid() * 0.0
+    if op == 8:
+        return autograd.dot([a, b], [c, a], b)
+    return autograd.dot([a, b], [2.0, -1.0], c)
+
+
+def _random_graph(data: list[float], steps: list[tuple[int, int, int, int]]) -> list[Value]:
+    nodes = [Value(d) for d in data]
+    for op, i, j, k in steps:
+        a, b, c = nodes[-1 - i % min(len(nodes), 6)], nodes[j % len(nodes)], nodes[k % len(nodes)]
+        with contextlib.suppress(ValueError, ArithmeticError):  # fsum refuses inf - inf
+            nodes.append(_make(op, a, b, c))
+    return nodes
+
+
+@settings(max_examples=300, deadline=None)
+@given(_leaf_data, _steps, st.integers(0, 99), st.lists(st.integers(0, 99), max_size=3),
+       st.booleans())
+def test_the_search_gives_the_plain_order(data: list[float], steps: list[tuple[int, int, int, int]],
+                                          root_at: int, stop_at: list[int], leaves: bool) -> None:
+    from autograd.engine import _postorder
+
+    nodes = _random_graph(data, steps)
+    root = nodes[-1 - root_at % min(len(nodes), 4)]
+    stop = frozenset(nodes[i % len(nodes)] for i in stop_at)
+    got = _postorder(root, stop, leaves)
+    want = _plain_postorder(root, stop, leaves)
+    assert [id(v) for v in got] == [id(v) for v in want]
+
+
+def _same_float(a: float, b: float) -> bool:
+    if math.isnan(a) or math.isnan(b):
+        return math.isnan(a) and math.isnan(b)
+    return a == b and math.copysign(1.0, a) == math.copysign(1.0, b)
+
+
+@settings(max_examples=300, deadline=None)
+@given(_leaf_data, _steps, st.booleans())
+def test_backward_gives_the_plain_loops_floats(data: list[float],
+                                               steps: list[tuple[int, int, int, int]],
+                                               twice: bool) -> None:
+    fast, plain = _random_graph(data, steps), _random_graph(data, steps)
+    for _ in range(2 if twice else 1):
+        fast[-1].backward()
+        _plain_backward(plain[-1])
+    for f, p in zip(fast, plain):
+        assert _same_float(f.grad, p.grad), (f, p)
+
+
+def test_dots_is_dot_for_each_neuron() -> None:
+    from autograd.engine import dots
+
+    ws = [[Value(0.1 * i - 0.2 * j) for i in range(3)] for j in range(4)]
+    bs = [Value(0.05 * j) for j in range(4)]
+    rows = list(zip(ws, bs))
+    for inputs in ([Value(0.5), Value(-1.5), Value(2.0)], [0.5, -1.5, 2.0],
+                   [Value(0.5), -1.5, 2.0], (0.5, -1.5, 2.0)):
+        got = dots(rows, inputs)
+        want = [autograd.dot(w, inputs, b) for w, b in rows]
+        for g, w in zip(got, want):
+            assert (g.data, g.op_name, g.local_grads, g.constant) == \
+                (w.data, w.op_name, w.local_grads, w.constant)
+            known = {id(v) for v in [*bs, *inputs, *(x for w in ws for x in w)]
+                     if isinstance(v, Value)}
+            # the same Values as parents; a plain number made a new leaf holding it
+            assert [id(v) if id(v) in known else v.data for v in g.parents] == \
+                [id(v) if id(v) in known else v.data for v in w.parents]
+        with no_grad():
+            assert all(v.parents == () and v.op == "" for v in dots(rows, inputs))
+    with pytest.raises(ValueError, match="3 weights but 2 inputs"):
+        dots(rows, [Value(1.0), Value(2.0)])
+    with pytest.raises(TypeError, match="weights and bias must be Values"):
+        dots([([Value(1.0), 2.0], Value(0.0))], [Value(1.0), Value(2.0)])  # type: ignore[list-item]
+
+
+def test_no_grad_count_returns_to_zero_and_every_maker_obeys_it() -> None:
+    from autograd import engine
+
+    x, y = Value(0.5), Value(2.0)
+    makers = [lambda: x.tanh(), lambda: x * y, lambda: x * 3.0, lambda: 2.0 - x,
+              lambda: autograd.dot([x], [y], y), lambda: engine.dots([([x], y)], [y])[0],
+              lambda: engine.dots([([x], y)], [1.0])[0], lambda: autograd.sum([x, y])]
+    inside, checked = threading.Event(), threading.Event()
+    seen: list[int] = []
+
+    def worker() -> None:
+        with no_grad():
+            inside.set()
+            checked.wait(5)
+            seen.extend(len(make().parents) for make in makers)
+
+    t = threading.Thread(target=worker)
+    t.start()
+    assert inside.wait(5)
+    assert engine._no_grad_blocks == 1
+    assert all(make().parents for make in makers)  # this thread still records
+    checked.set()
+    t.join(5)
+    assert seen == [0] * len(makers)
+    with pytest.raises(RuntimeError), no_grad(), no_grad():
+        assert engine._no_grad_blocks == 2
+        with autograd.enable_grad():
+            assert all(make().parents for make in makers)
+        raise RuntimeError("boom")
+    assert engine._no_grad_blocks == 0
+    assert all(make().parents for make in makers)
+
+
+def test_dots_gives_forward_mode_its_tangents() -> None:
+    from autograd.engine import dots
+
+    def layer(make: str, w0: Value, w1: Value, x0: Value) -> Value:
+        rows = [([w0, w1], w1), ([w1, w0], Value(0.5))]
+        outs = []
+        for inputs in ([x0, w0], [0.25, -2.0]):  # Values in, then plain numbers in
+            if make == "dots":
+                outs += dots(rows, inputs)
+            else:
+                outs += [autograd.dot(w, inputs, b) for w, b in rows]
+        return autograd.sum([o.tanh() for o in outs])
+
+    for direction in ((1.0, 0.0, 0.0), (0.0, 1.0, 0.0), (0.0, 0.0, 1.0), (0.3, -1.0, 2.0)):
+        got = autograd.jvp(lambda *a: layer("dots", *a), (0.4, -0.7, 1.5), direction)
+        want = autograd.jvp(lambda *a: layer("dot", *a), (0.4, -0.7, 1.5), direction)
+        assert got == want
+        assert got[1] != 0.0
