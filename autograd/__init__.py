@@ -8,6 +8,9 @@
 (3.0, -3.0, -4.0)
 """
 
+# First: a Ctrl-C while `python -m autograd` imports the package ends with one line, exit 1.
+from . import startup as _startup  # isort: skip
+
 # The submodules of the public contract come with ``import autograd`` (``autograd.testing``,
 # which needs hypothesis, is imported on demand).
 from . import data, math, nn, optim, trace, viz
@@ -68,3 +71,5 @@ __all__ = [
     "minimum",
     "clamp",
 ]
+
+_startup.end()  # the package is in: the command line's own handler takes over

@@ -4,8 +4,8 @@ Ctrl-C at any moment from here on ends with one line, ``autograd train: interrup
 code 1 (a run that did not finish), never a traceback: the handler below is the first thing this
 module does (``signal`` is loaded already, by the package), and the first Ctrl-C turns later
 ones off so that nothing interrupts the clean exit it starts. Python imports the package
-(``autograd/__init__.py``) before this module runs; a Ctrl-C during that import is the one left
-to Python (a traceback and exit code 130).
+(``autograd/__init__.py``) before this module runs; a Ctrl-C during that import is answered the
+same way by :mod:`autograd.startup`, which the package imports first.
 """
 
 import signal

@@ -199,6 +199,47 @@ def test_ctrl_c_at_any_moment_is_one_line_and_leaves_no_file(tmp_path, moments):
     assert text == "old" or autograd.nn.MLP.from_file(work / "m.json") is not None
 
 
+# A Ctrl-C while ``python -m autograd`` is still importing the package (before __main__ runs):
+# sitecustomize installs an audit hook that interrupts the process at the n-th import of one of
+# the package's modules. (The first is autograd.startup itself, which installs the handler: a
+# Ctrl-C before it has run is Python's.)
+_SITECUSTOMIZE = """
+import os, signal, sys
+count = [0]
+def hook(event, args):
+    if event == "import" and str(args[0]).startswith("autograd."):
+        count[0] += 1
+        if count[0] == int(os.environ["AUTOGRAD_TEST_INTERRUPT_AT"]):
+            open(os.environ["AUTOGRAD_TEST_MARKER"], "w").write(str(args[0]))
+            os.kill(os.getpid(), signal.SIGINT)
+sys.addaudithook(hook)
+"""
+
+
+@pytest.mark.parametrize("nth", [2, 3, 5, 15, 30])
+def test_ctrl_c_while_the_package_is_imported_is_one_line(tmp_path, nth):
+    (tmp_path / "sitecustomize.py").write_text(_SITECUSTOMIZE)
+    marker = tmp_path / "fired"
+    env = _env()
+    env["PYTHONPATH"] = os.pathsep.join([str(tmp_path), env["PYTHONPATH"]])
+    env["AUTOGRAD_TEST_INTERRUPT_AT"] = str(nth)
+    env["AUTOGRAD_TEST_MARKER"] = str(marker)
+    r = subprocess.run([sys.executable, "-m", "autograd", "train", "--steps", "3"], cwd=tmp_path,
+                       env=env, capture_output=True, timeout=120, check=False)
+    assert marker.read_text().startswith("autograd."), "the moment never came"
+    assert r.stderr.decode() == "autograd train: interrupted\n"
+    assert r.returncode == 1
+    assert r.stdout == b""
+
+
+def test_importing_the_package_changes_no_signal_handler():
+    code = ("import signal; import autograd; "
+            "assert signal.getsignal(signal.SIGINT) is signal.default_int_handler")
+    r = subprocess.run([sys.executable, "-c", code], env=_env(), capture_output=True,
+                       timeout=60, check=False)
+    assert r.returncode == 0, r.stderr.decode()
+
+
 def test_closed_stdout_in_a_shell_pipe_exits_1_quietly(tmp_path):
     shell = "set -o pipefail; \"$0\" -m autograd train --steps 500 2>err.txt | head -n 1"
     r = subprocess.run(["bash", "-c", shell, sys.executable], cwd=tmp_path, env=_env(),
