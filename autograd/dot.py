@@ -1,12 +1,29 @@
-"""Running the Graphviz ``dot`` program (a system package) on DOT text; used by the drawings and
-the player."""
+"""DOT text and the Graphviz ``dot`` program (a system package) that renders it: how strings are
+written in DOT, and running ``dot``; used by the drawings and the player."""
 
 from __future__ import annotations
 
 import shutil
 import subprocess
 
-__all__ = ["run_dot", "GraphvizNotFoundError", "INSTALL_HINT", "RANKDIRS"]
+__all__ = ["run_dot", "GraphvizNotFoundError", "INSTALL_HINT", "RANKDIRS", "quote", "record_field"]
+
+def quote(text: str) -> str:
+    """A DOT double-quoted string.
+
+    >>> print(quote('say "hi"'))
+    "say \\"hi\\""
+    """
+    return '"' + text.replace("\\", "\\\\").replace('"', '\\"').replace("\n", "\\n") + '"'
+
+
+def record_field(text: str) -> str:
+    """Text for one field of a record label (braces, bars and angle brackets escaped)."""
+    out = text.replace("\\", "\\\\")
+    for ch in '{}|<>"':
+        out = out.replace(ch, "\\" + ch)
+    return out.replace("\n", "\\n")
+
 
 #: The directions a drawing may take (``rankdir``).
 RANKDIRS = ("LR", "TB", "RL", "BT")

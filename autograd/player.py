@@ -48,8 +48,10 @@ from typing import Any, Protocol
 from xml.etree import ElementTree
 
 from . import ops
+from .dot import RANKDIRS, quote, record_field, run_dot
 from .engine import Value
 from .files import atomic_write
+from .fmt import format_number, op_text
 
 
 class BackwardTrace(Protocol):
@@ -93,16 +95,8 @@ class TooManyNodesError(ValueError):
     """The graph has more values than the player's cap (``max_nodes``)."""
 
 
-def _format(x: float) -> str:
-    """Numbers as the drawing writes them (one place, so the player and the drawing agree)."""
-    from .fmt import format_number
-
-    return format_number(x)
-
-
 def _op_text(node: Value) -> str:
-    from .fmt import op_text
-
+    """The op's text on one line, as the drawing's op node shows it; '' for an input."""
     return op_text(node).splitlines()[0] if node.parents else ""
 
 
@@ -122,7 +116,7 @@ def _formula(node: Value, names: list[str]) -> str:
     if symbol in _INFIX and len(names) == 1:  # an op with a constant: "* 3", or "2 -" first
         return f"{text} {names[0]}" if text.endswith(symbol) else f"{names[0]} {text}"
     c = node.constant
-    extra = [_format(float(c))] if isinstance(c, (int, float)) else []
+    extra = [format_number(float(c))] if isinstance(c, (int, float)) else []
     return f"{symbol}({', '.join([*names, *extra])})"
 
 
@@ -143,10 +137,10 @@ def player_data(trace: BackwardTrace) -> dict[str, Any]:
         parents = [index[p] for p in v.parents]
         if v.parents:
             formula = f"{names[i]} = {_formula(v, [names[p] for p in parents])}"
-            formula += f" = {_format(v.data)}"
+            formula += f" = {format_number(v.data)}"
         else:
-            formula = f"{names[i]} is an input: {_format(v.data)}"
-        nodes.append({"name": names[i], "d": _format(v.data), "p": parents,
+            formula = f"{names[i]} is an input: {format_number(v.data)}"
+        nodes.append({"name": names[i], "d": format_number(v.data), "p": parents,
                       "op": _op_text(v) or "input", "x": formula})
     # The running gradients, summed in the trace's order, so the last ones are trace.grads.
     running = [0.0] * len(order)
@@ -157,27 +151,16 @@ def player_data(trace: BackwardTrace) -> dict[str, Any]:
         for c in step.contributions:
             p = index[c.parent]
             running[p] += c.amount
-            sends.append([p, _format(c.local), _format(c.amount), _format(running[p])])
-        steps.append({"n": index[step.node], "u": _format(step.upstream), "s": sends})
-    return {"nodes": nodes, "steps": steps, "root": index[trace.root], "seed": _format(trace.seed),
-            "interval": INTERVAL_MS}
+            sends.append([p, format_number(c.local), format_number(c.amount),
+                          format_number(running[p])])
+        steps.append({"n": index[step.node], "u": format_number(step.upstream), "s": sends})
+    return {"nodes": nodes, "steps": steps, "root": index[trace.root],
+            "seed": format_number(trace.seed), "interval": INTERVAL_MS}
 
 
 # ---------------------------------------------------------------------------------------------
 # The drawing
 # ---------------------------------------------------------------------------------------------
-
-
-def _quote(text: str) -> str:
-    return '"' + text.replace("\\", "\\\\").replace('"', '\\"').replace("\n", "\\n") + '"'
-
-
-def _field(text: str) -> str:
-    """One field of a record label, its special characters escaped."""
-    out = text.replace("\\", "\\\\")
-    for ch in '{}|<>"':
-        out = out.replace(ch, "\\" + ch)
-    return out.replace("\n", "\\n")
 
 
 def _dot(trace: BackwardTrace, data: dict[str, Any], rankdir: str) -> str:
@@ -191,7 +174,7 @@ def _dot(trace: BackwardTrace, data: dict[str, Any], rankdir: str) -> str:
     for step in data["steps"]:
         for p, _local, _amount, after in step["s"]:  # a parent's .grad before is an after
             longest[p] = max(longest[p], 5 + len(after))
-    final = [_format(trace.grads.get(v, 0.0)) for v in trace.order]
+    final = [format_number(trace.grads.get(v, 0.0)) for v in trace.order]
     # Edges first, boxes filled white on top of them: an edge never runs across a number.
     lines = ["digraph player {", f"  rankdir={rankdir};", '  bgcolor="transparent";',
              "  outputorder=edgesfirst;",
@@ -209,16 +192,16 @@ def _dot(trace: BackwardTrace, data: dict[str, Any], rankdir: str) -> str:
         fields = [n["name"], f"data {n['d']}", f"grad {final[i]}"]
         chars = max(len(fields[0]), len(fields[1]), longest[i])
         width = max(0.75, (chars * 6.4 + 16) / 72)
-        label = " | ".join(_field(f) for f in fields)
+        label = " | ".join(record_field(f) for f in fields)
         lines.append(f'  v{i} [id="v{i}", shape=record, width={width:.2f}, '
                      f'label="{wrap[0]}{label}{wrap[1]}"];')
         if not n["p"]:
             continue
         maths = _maths(trace.order[i])
-        tooltip = f", tooltip={_quote(maths)}" if maths else ""
-        lines.append(f'  o{i} [id="o{i}", shape=ellipse, label={_quote(n["op"])}{tooltip}];')
+        tooltip = f", tooltip={quote(maths)}" if maths else ""
+        lines.append(f'  o{i} [id="o{i}", shape=ellipse, label={quote(n["op"])}{tooltip}];')
         for j, (p, local) in enumerate(zip(n["p"], trace.order[i].local_grads)):
-            edges.append(f'  v{p} -> o{i} [id="e{i}_{j}", label={_quote(_format(local))}];')
+            edges.append(f'  v{p} -> o{i} [id="e{i}_{j}", label={quote(format_number(local))}];')
         edges.append(f'  o{i} -> v{i} [id="f{i}"];')
     lines.extend(edges)
     lines.append("}")
@@ -367,8 +350,6 @@ def _drawing(svg_text: str) -> tuple[str, dict[str, Any]]:
 
 def _svg(dot_source: str) -> tuple[str, dict[str, Any]]:
     """The drawing as inline SVG, and its layers (see :func:`_drawing`)."""
-    from .dot import run_dot
-
     try:
         text = run_dot(dot_source, "svg").decode("utf-8")
     except subprocess.TimeoutExpired:
@@ -432,8 +413,6 @@ def fragment(trace: BackwardTrace, *, title: str | None = None, rankdir: str = "
     (click it), and the address's ``#step=N`` is left to the page. The cap (``max_nodes``) is
     as for :func:`page`.
     """
-    from .dot import RANKDIRS
-
     if rankdir not in RANKDIRS:
         raise ValueError(f"rankdir must be one of {', '.join(RANKDIRS)}, got {rankdir!r}")
     _check_size(trace, max_nodes)

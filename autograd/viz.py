@@ -46,7 +46,7 @@ from typing import Any
 from . import ops
 from .collapse import MODES as COLLAPSE_MODES
 from .collapse import Collapsed, Group, assign_groups, input_derivatives
-from .dot import RANKDIRS, GraphvizNotFoundError, run_dot
+from .dot import RANKDIRS, GraphvizNotFoundError, quote, record_field, run_dot
 from .engine import Value, topological_order
 from .files import atomic_write
 from .fmt import format_number, op_text
@@ -66,19 +66,6 @@ _RED = 'color="#d62728", fontcolor="#d62728", penwidth=2.5'
 # ---------------------------------------------------------------------------------------------
 # Escaping
 # ---------------------------------------------------------------------------------------------
-
-
-def _quote(text: str) -> str:
-    """A DOT double-quoted string."""
-    return '"' + text.replace("\\", "\\\\").replace('"', '\\"').replace("\n", "\\n") + '"'
-
-
-def _record_field(text: str) -> str:
-    """Text for one field of a record label (braces, bars and angle brackets escaped)."""
-    out = text.replace("\\", "\\\\")
-    for ch in '{}|<>"':
-        out = out.replace(ch, "\\" + ch)
-    return out.replace("\n", "\\n")
 
 
 def _record(fields: list[str]) -> str:
@@ -104,7 +91,7 @@ def _fill(magnitude: float, largest: float) -> str:
 def _value_box(unit: str, name: str, v: Value, grad: float, fill: str | None,
                highlighted: bool) -> str:
     """A value's box: its name, data and grad."""
-    fields = [_record_field(name), f"data {format_number(v.data)}",
+    fields = [record_field(name), f"data {format_number(v.data)}",
               f"grad {format_number(grad)}"]
     attrs = f"shape=record, label={_record(fields)}"
     if fill is not None:
@@ -116,9 +103,9 @@ def _value_box(unit: str, name: str, v: Value, grad: float, fill: str | None,
 
 def _group_box(unit: str, g: Group, grad_of: Callable[[Value], float]) -> str:
     """A neuron's or layer's box: its name, activation, parameter count, outputs and grads."""
-    fields = [_record_field(g.name)]
+    fields = [record_field(g.name)]
     if g.detail:
-        fields.append(_record_field(g.detail))
+        fields.append(record_field(g.detail))
     fields.append(f"{g.nparams} params")
     if len(g.outputs) == 1:
         fields.append(f"out {format_number(g.outputs[0].data)}")
@@ -134,10 +121,10 @@ def _group_box(unit: str, g: Group, grad_of: Callable[[Value], float]) -> str:
 
 def _op_node(op_id: str, v: Value, highlighted: bool) -> str:
     """The ellipse of the op that made ``v``; its tooltip is the op's maths from the table."""
-    attrs = f"shape=ellipse, label={_quote(op_text(v))}"
+    attrs = f"shape=ellipse, label={quote(op_text(v))}"
     table_op = ops.OPS.get(v.op_name)
     if table_op is not None and table_op.maths:
-        attrs += f", tooltip={_quote(table_op.maths)}"
+        attrs += f", tooltip={quote(table_op.maths)}"
     if highlighted:
         attrs += ", " + _RED
     return f"  {op_id} [{attrs}];"
@@ -146,7 +133,7 @@ def _op_node(op_id: str, v: Value, highlighted: bool) -> str:
 def _edge(src: str, dst: str, label: str | None = None, highlighted: bool = False) -> str:
     attrs = []
     if label is not None:
-        attrs.append(f"label={_quote(label)}")
+        attrs.append(f"label={quote(label)}")
     if highlighted:
         attrs.append(_RED)
     return f"  {src} -> {dst}{' [' + ', '.join(attrs) + ']' if attrs else ''};"
@@ -286,7 +273,7 @@ def to_dot(
 
     lines = ["digraph autograd {", f"  rankdir={rankdir};"]
     if title:
-        lines.append(f"  label={_quote(title)}; labelloc=t;")
+        lines.append(f"  label={quote(title)}; labelloc=t;")
     lines.append('  node [fontname="Helvetica", fontsize=11];')
     lines.append('  edge [fontname="Helvetica", fontsize=10];')
     node_lines: list[str] = []
@@ -315,7 +302,7 @@ def to_dot(
     if units.left_out:
         n = units.left_out
         note = f"{n} more value{'s' if n != 1 else ''} not shown (max_nodes={max_nodes})"
-        lines.append(f'  omitted [shape=note, style=dashed, label={_quote(note)}];')
+        lines.append(f'  omitted [shape=note, style=dashed, label={quote(note)}];')
         for target in units.needs_note:
             edge_lines.append(f"  omitted -> {target} [style=dashed];")
     lines.extend(edge_lines)

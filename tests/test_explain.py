@@ -10,6 +10,7 @@ from hypothesis import strategies as st
 
 import autograd
 from autograd import Value, explain
+from autograd.dot import record_field
 from autograd.explain import count_paths
 from autograd.fmt import format_number
 
@@ -103,7 +104,7 @@ def test_names_agree_with_drawing_and_trace() -> None:
         for step in path.steps:
             for node in (step.source, step.to):
                 assert e.name(node) == t.name(node) == names[node]
-                assert "{ " + viz._record_field(names[node]) + " |" in text
+                assert "{ " + record_field(names[node]) + " |" in text
     assert "[" not in str(e)  # no ad-hoc descriptions such as [* = 1]
 
 
