@@ -28,6 +28,7 @@ from __future__ import annotations
 
 import builtins
 import numbers
+import operator
 import threading
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager
@@ -35,7 +36,7 @@ from math import isfinite
 from types import TracebackType
 from typing import Any, SupportsFloat, TypeVar
 
-from . import graph_copy, ops
+from . import graph_copy, nonfinite, ops
 from .guard import guard as _guard
 from .ops import Op
 
@@ -647,9 +648,11 @@ class Value:
         zeroing adds its own contribution once more, as in PyTorch.
         """
         seed = _as_float(grad, "backward grad")
-        # Only inner nodes send gradient; leaves just receive it.
         # Only inner nodes send gradient; leaves just receive it, straight into their .grad.
-        senders = _postorder(self, leaves=False)
+        # Nothing passes a strong zero (a relu that is off), so the search does not look behind
+        # one, unless some live node holds an inf or nan derivative: in PyTorch such a node
+        # sends 0 * inf = nan even there (see autograd.nonfinite).
+        senders = _postorder(self, leaves=False, prune=not nonfinite.any_alive())
         senders.reverse()
         with _pass_lock, _this_pass_only(senders):
             self._grad = seed
@@ -696,6 +699,10 @@ def _node(data: float, parents: tuple[Value, ...], local_grads: tuple[float, ...
         v.local_grads = local_grads
         v._fn = fn
         v._arg = arg
+        if local_grads:
+            s = _builtin_sum(local_grads)
+            if s - s:  # nan: some derivative is inf or nan (or the sum overflowed: harmless)
+                _note_nonfinite(v)
     else:
         v.parents = ()
         v.local_grads = ()
@@ -704,6 +711,12 @@ def _node(data: float, parents: tuple[Value, ...], local_grads: tuple[float, ...
     if tangent_hook is not None:  # forward mode (autograd.forward): v's tangent, now
         tangent_hook(v)
     return v
+
+
+#: Notes a node that holds an inf or nan local derivative (see :mod:`autograd.nonfinite`). Every
+#: place that makes a node with ``local_grads`` tests them: ``d - d`` is 0.0 for a finite ``d``
+#: and nan for inf or nan.
+_note_nonfinite = nonfinite.note
 
 
 def _leaf(data: float) -> Value:
@@ -761,6 +774,9 @@ def _unary(fn: Op, x: Value) -> Value:
         v.parents = (x,)
         v.local_grads = local
         v._fn = fn
+        d = local[0]
+        if d - d:
+            _note_nonfinite(v)
     else:
         v.parents = ()
         v.local_grads = ()
@@ -788,6 +804,9 @@ def _binary(fn: Op, x: Value, y: Value) -> Value:
         v.parents = (x, y)
         v.local_grads = local
         v._fn = fn
+        d = local[0] + local[1]
+        if d - d:
+            _note_nonfinite(v)
     else:
         v.parents = ()
         v.local_grads = ()
@@ -815,6 +834,9 @@ def _with_const(fn: Op, x: Value, c: float) -> Value:
         v.local_grads = local
         v._fn = fn
         v._arg = c
+        d = local[0]
+        if d - d:
+            _note_nonfinite(v)
     else:
         v.parents = ()
         v.local_grads = ()
@@ -941,32 +963,33 @@ def dots(rows: Sequence[tuple[Sequence[Value], Value]], inputs: Sequence[Value |
     [2.5, 2.0]
     """
     # --- Speed: a layer's neurons share their inputs, so they are checked and read once for the
-    # whole layer here rather than once per neuron as ``dot`` does (7% of W1, side by side).
-    # The plain version is the docstring's first line; anything unusual takes it.
+    # whole layer here rather than once per neuron as ``dot`` does (7% of W1, side by side), and
+    # the numbers go to the table's rule in parts (``ops.wsum_parts``: no joining and slicing
+    # per neuron, 25% of this function). The plain version is the docstring's first line;
+    # anything unusual takes it.
     n = len(inputs)
     try:
         if n and type(inputs[0]) is Value:
             xs: tuple[Value, ...] = tuple(inputs)  # type: ignore[arg-type]
-            xd = [v.data for v in xs]
+            xd = list(map(_data_of, xs))
             recording = not _no_grad_blocks or _mode.enabled
             out = []
             for w, b in rows:
                 if len(w) != n:
                     break
-                data = [v.data for v in w]
-                data += xd
-                data.append(b.data)
-                y = _wsum_forward(data)
+                y, local = _wsum_parts(list(map(_data_of, w)), xd, b.data)
                 # The node is built in place, as in _unary; the plain version is
-                # ``_node(y, (*w, *xs, b), _wsum_partials(data, y), _WSUM, None)``.
+                # ``_node(y, (*w, *xs, b), local, _WSUM, None)``.
                 v: Value = _new(Value)
                 v.data = y
                 v._grad = 0.0
                 v.label = ""
                 if recording:
                     v.parents = (*w, *xs, b)
-                    v.local_grads = _wsum_partials(data, y)
+                    v.local_grads = local
                     v._fn = _WSUM
+                    if y - y:  # y is finite only if every w_i, x_i (the partials) is
+                        _note_nonfinite(v)
                 else:
                     v.parents = ()
                     v.local_grads = ()
@@ -978,25 +1001,26 @@ def dots(rows: Sequence[tuple[Sequence[Value], Value]], inputs: Sequence[Value |
             else:
                 return out
         elif set(map(type, inputs)) <= {float}:
-            consts = tuple(inputs)
+            consts: tuple[float, ...] = tuple(inputs)  # type: ignore[arg-type]
+            local = _wsum_const_partials((), consts, 0.0)  # the same for every neuron: (*consts, 1)
             recording = not _no_grad_blocks or _mode.enabled
             out = []
             for w, b in rows:
                 if len(w) != n:
                     break
-                parents = (*w, b)
-                data = [v.data for v in parents]
-                y = _wsum_const_forward(data, consts)
-                # in place; plain: ``_node(y, parents, local, _WSUM_CONST, consts)``
+                y = _wsum_const_value(list(map(_data_of, w)), consts, b.data)
+                # in place; plain: ``_node(y, (*w, b), local, _WSUM_CONST, consts)``
                 v = _new(Value)
                 v.data = y
                 v._grad = 0.0
                 v.label = ""
                 if recording:
-                    v.parents = parents
-                    v.local_grads = _wsum_const_partials(data, consts, y)
+                    v.parents = (*w, b)
+                    v.local_grads = local
                     v._fn = _WSUM_CONST
                     v._arg = consts
+                    if y - y:  # y is finite only if every x_i (the partials) is
+                        _note_nonfinite(v)
                 else:
                     v.parents = ()
                     v.local_grads = ()
@@ -1018,6 +1042,9 @@ _wsum_forward = _WSUM.forward
 _wsum_partials = _WSUM.partials
 _wsum_const_forward = _WSUM_CONST.forward
 _wsum_const_partials = _WSUM_CONST.partials
+_wsum_parts = ops.wsum_parts
+_wsum_const_value = ops.wsum_const_value
+_data_of = operator.attrgetter("data")
 
 
 def _dot_checked(weights: Sequence[Value], inputs: Sequence[Value | Number], bias: Value
@@ -1049,13 +1076,15 @@ def topological_order(root: Value, stop: Iterable[Value] = ()) -> list[Value]:
     return order
 
 
-def _postorder(root: Value, stop: frozenset[Value] = frozenset(), leaves: bool = True
-               ) -> list[Value]:
+def _postorder(root: Value, stop: frozenset[Value] = frozenset(), leaves: bool = True,
+               prune: bool = False) -> list[Value]:
     """Depth-first search from ``root`` with an explicit stack (never recursion): each node is
     appended after all of its parents, so the list ends with ``root``. With ``leaves=False``
     the leaves are left out (backward needs only the nodes that send gradient; in a network
     they are the minority of the nodes an edge leads to). Parents of nodes in ``stop`` are not
-    followed.
+    followed, nor with ``prune=True`` those of a node whose derivative is a strong zero
+    (``local_grads is ops.STRONG_ZERO``: it sends nothing, so what lies behind it gets nothing
+    from it).
     """
     order: list[Value] = []
     append = order.append
@@ -1069,7 +1098,9 @@ def _postorder(root: Value, stop: frozenset[Value] = frozenset(), leaves: bool =
     parents: Iterator[Value]
     while True:
         # Step down to ``node`` (already marked visited).
-        ps = () if node is root and root in stop else node.parents
+        ps = node.parents
+        if node is root and (root in stop or (prune and root.local_grads is _STRONG_ZERO)):
+            ps = ()
         # --- Speed: a run of nodes with one parent each (a chain: tanh(x * w + b)) goes on the
         # path as one list, with no iterator per node: 2-3x faster on a long chain, 10% on an
         # MLP, measured side by side. The plain version pushes each node of the run as below:
@@ -1088,7 +1119,7 @@ def _postorder(root: Value, stop: frozenset[Value] = frozenset(), leaves: bool =
                     ps = ()
                     break
                 add(parent)
-                if stop and parent in stop:
+                if (prune and parent.local_grads is _STRONG_ZERO) or (stop and parent in stop):
                     append(parent)
                     ps = ()
                     break
@@ -1113,7 +1144,7 @@ def _postorder(root: Value, stop: frozenset[Value] = frozenset(), leaves: bool =
                 if parent in visited:
                     continue
                 add(parent)
-                if stop and parent in stop:
+                if (prune and parent.local_grads is _STRONG_ZERO) or (stop and parent in stop):
                     append(parent)
                     continue
                 if not parents.__length_hint__():  # type: ignore[attr-defined]
@@ -1137,6 +1168,7 @@ def _postorder(root: Value, stop: frozenset[Value] = frozenset(), leaves: bool =
 
 
 _EXHAUSTED: Iterator[Value] = iter(())
+_STRONG_ZERO = ops.STRONG_ZERO
 
 
 # ---------------------------------------------------------------------------------------------
@@ -1159,14 +1191,16 @@ def chain_rule(senders: Iterable[Value], edges: Edges | None = None,
         g = node._grad
         if g == 0.0 and _sends_nothing(node, g):
             continue
+        local_grads = node.local_grads
+        if local_grads is _STRONG_ZERO:
+            pass  # a strong zero (a relu that is off, a step function) sends nothing, whatever g is
         # --- Speed: a node with one parent (tanh, relu, x * 3, ...) sends without a zip: about
         # twice as fast on a chain, 10% of backward on an MLP, measured side by side. The plain
         # version is the loop below, which does the same for any number of parents.
-        parents = node.parents
-        if edges is None and len(parents) == 1:
-            parents[0]._grad += node.local_grads[0] * g
+        elif edges is None and len(local_grads) == 1:
+            node.parents[0]._grad += local_grads[0] * g
         else:
-            for parent, local in zip(parents, node.local_grads) if edges is None else edges(node):
+            for parent, local in zip(node.parents, local_grads) if edges is None else edges(node):
                 parent._grad += local * g  # the chain rule: dL/dparent += dnode/dparent * dL/dnode
         if observe is not None:
             observe(node)

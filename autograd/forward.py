@@ -41,7 +41,7 @@ import weakref
 from collections.abc import Callable, Sequence
 from typing import Any
 
-from . import engine
+from . import engine, ops
 from .calls import (
     as_result,
     bind,
@@ -161,7 +161,9 @@ def _on_node(v: Value) -> None:
     parents = v.parents
     if not parents:
         return  # a leaf: no tangent (constant)
-    for i, level in enumerate(levels):
+    # A strong zero (a relu that is off, a step function) passes no tangent, not even a nan
+    # one, as in PyTorch's forward mode (and as backward passes no gradient through it).
+    for i, level in enumerate(() if v.local_grads is ops.STRONG_ZERO else levels):
         if level.values:
             t = _value_tangent(v, level, levels, i)
         else:

@@ -29,7 +29,7 @@ import copy
 from collections.abc import Callable
 from typing import Any
 
-from . import ops
+from . import nonfinite, ops
 
 __all__ = ["deepcopy_graph", "reduce_graph", "copy_node"]
 
@@ -55,6 +55,8 @@ def copy_node(node: Node) -> Node:
     twin.local_grads = node.local_grads
     twin._fn = node._fn
     twin._arg = node._arg
+    if twin.local_grads:
+        nonfinite.note_if_nonfinite(twin)
     return twin
 
 
@@ -125,5 +127,8 @@ def _rebuild(cls: type, entries: list[Node | Record]) -> Node:
         node.local_grads = tuple(local_grads)
         node._fn = ops.OPS[name]
         node._arg = arg
+        if node._fn.stops and node.local_grads == ops.STRONG_ZERO:
+            node.local_grads = ops.STRONG_ZERO  # the very object: no gradient passes
+        nonfinite.note_if_nonfinite(node)
         built.append(node)
     return built[-1]

@@ -28,6 +28,10 @@ Arity:
   ``partials(xs, cs, out)`` (a neuron's weighted sum over inputs that are data, not Values).
 
 Kinks follow PyTorch: relu'(0) = 0, abs'(0) = 0, leaky_relu'(0) = slope, and sqrt'(0) = inf.
+
+Strong zeros: where relu is off, and everywhere for the steps sign, floor and ceil, the
+derivative is a *strong* zero (:data:`STRONG_ZERO`): no gradient passes at all, not even the nan
+that ``0 * inf`` would make, as in PyTorch (whose relu sends 0 whatever arrives).
 """
 
 from __future__ import annotations
@@ -45,6 +49,15 @@ NARY = "nary"
 NARY_CONST = "nary_const"
 
 INF = math.inf
+
+#: The local derivatives of a one-input node through which no gradient passes: a *strong* zero.
+#: The partials rule of an op declared with ``stops=True`` returns this very tuple where its
+#: derivative is 0 (relu for x <= 0; sign, floor and ceil everywhere). An ordinary zero sends
+#: ``0 * g``, which is nan when ``g`` is inf or nan; a strong zero sends nothing, whatever
+#: arrives, as PyTorch's relu and step functions do. So backward need not look behind such a
+#: node (see :func:`autograd.engine.Value.backward`). Only this object is a strong zero: an
+#: equal tuple made elsewhere is an ordinary zero.
+STRONG_ZERO: tuple[float] = (0.0,)
 
 # Roles an op can play where a drawing collapses a network into neurons and layers.
 ACTIVATION = "activation"      # a function applied to one neuron's weighted sum
@@ -76,6 +89,8 @@ class Op:
       ``''`` where there is none.
     * ``method``: the name of the ``Value`` method (and the formula function) that applies it.
     * ``example``: a one-line example, shown in the method's docstring.
+    * ``stops``: a one-input op whose zero derivative is a strong zero: its partials rule returns
+      :data:`STRONG_ZERO` wherever the derivative is 0.
     """
 
     name: str
@@ -94,6 +109,7 @@ class Op:
     math: str = ""
     method: str = ""
     example: str = ""
+    stops: bool = False
 
     # The one place that knows how each arity calls its rules. ``xs`` are the differentiable
     # inputs (floats, Values, or anything else the rules accept) and ``c`` the plain constant.
@@ -340,6 +356,15 @@ def _logsumexp_partials(xs: Sequence[Any], out: Any) -> tuple[Any, ...]:
     return tuple(_exp(x - out) for x in xs)
 
 
+def _fsum(xs: Sequence[float]) -> float:
+    # the correctly rounded sum; where math.fsum refuses (inf and -inf both, or an overflow on
+    # the way), the plain sum, which gives nan or inf there as PyTorch does
+    try:
+        return math.fsum(xs)
+    except (ValueError, OverflowError):
+        return float(sum(xs))
+
+
 def _wsum(xs: Sequence[float]) -> float:
     # parents are (w_1..w_n, x_1..x_n, b): sum_i w_i x_i + b
     n = (len(xs) - 1) // 2
@@ -362,6 +387,27 @@ def _wsum_const(ws: Sequence[float], cs: Sequence[float]) -> float:
 def _wsum_const_partials(ws: Sequence[Any], cs: Sequence[float], out: Any) -> tuple[Any, ...]:
     # d/dw_i = x_i (a constant), d/db = 1
     return (*cs, 1.0)
+
+
+# The same two rules in parts, for a layer whose neurons share their inputs
+# (:func:`autograd.engine.dots`): the weights' and inputs' numbers come as separate lists, so
+# they are not joined and sliced again for each neuron. Same numbers, bit for bit:
+# ``wsum_parts(ws, xs, b) == (_wsum(ws + xs + [b]), _wsum_partials(ws + xs + [b], out))``, and
+# ``wsum_const_value(ws, cs, b) == _wsum_const(ws + [b], cs)``.
+
+
+def wsum_parts(ws: Sequence[float], xs: Sequence[float], b: float
+               ) -> tuple[float, tuple[float, ...]]:
+    """WSUM's result and partials from the weights ``ws``, inputs ``xs`` and bias ``b``."""
+    total: float = sum(map(operator.mul, ws, xs))
+    return total + b, (*xs, *ws, 1.0)
+
+
+def wsum_const_value(ws: Sequence[float], cs: Sequence[float], b: float) -> float:
+    """WSUM_CONST's result from the weights ``ws``, the constant inputs ``cs`` and bias ``b``
+    (its partials, ``(*cs, 1.0)``, are the same for every neuron of a layer)."""
+    total: float = sum(map(operator.mul, ws, cs))
+    return total + b
 
 
 LN2 = math.log(2.0)
@@ -428,6 +474,11 @@ def _ceil(x: float) -> float:
 def _zero(*args: Any) -> tuple[float, ...]:
     # the derivative of a step function: 0 for each Value input (the last argument is ``out``)
     return (0.0,) * (len(args) - 1)
+
+
+def _stop(x: Any, out: Any) -> tuple[float]:
+    # the derivative of a one-input step function: a strong zero, no gradient passes
+    return STRONG_ZERO
 
 
 def _mod(x: float, y: float) -> float:
@@ -588,9 +639,9 @@ SIGMOID = _declare(Op("sigmoid", "sigmoid", UNARY, _sigmoid,
                       role=ACTIVATION, torch="sigmoid", method="sigmoid",
                       example="Value(0.0).sigmoid()  # data 0.5"))
 RELU = _declare(Op("relu", "relu", UNARY, lambda x: 0.0 if x <= 0.0 else x,  # nan stays nan
-                   lambda x, out: (0.0 if x <= 0.0 else 1.0,),  # nan: 1, as PyTorch
-                   maths="d/dx = 1 if x > 0 else 0 (0 at 0, as in PyTorch)", kinks=(0.0,),
-                   role=ACTIVATION, torch="relu", method="relu",
+                   lambda x, out: STRONG_ZERO if x <= 0.0 else (1.0,),  # nan: 1, as PyTorch
+                   maths="d/dx = 1 if x > 0 else 0 (0 at 0, as in PyTorch; a strong zero)",
+                   kinks=(0.0,), role=ACTIVATION, torch="relu", method="relu", stops=True,
                    example="Value(-2.0).relu()  # data 0.0"))
 SQRT = _declare(Op("sqrt", "sqrt", UNARY, math.sqrt, _sqrt_partials, domain="x >= 0",
                    maths="d/dx = 1 / (2 sqrt(x)) = 0.5/out; inf at 0", sample=(POSITIVE,),
@@ -691,19 +742,19 @@ ELU = _declare(Op("elu", "elu", UNARY_CONST, _elu, _elu_partials,
                   sample=(ANYWHERE, ((0.1, 3.0),)), kinks=(0.0,), role=ACTIVATION,
                   torch="nn.functional.elu", method="elu",
                   example="Value(-1.0).elu()  # data -0.6321..."))
-SIGN = _declare(Op("sign", "sign", UNARY, _sign_of, _zero,
+SIGN = _declare(Op("sign", "sign", UNARY, _sign_of, _stop,
                    maths="-1, 0 or 1: d/dx = 0 (0 at the jump too, as PyTorch)", kinks=(0.0,),
                    torch="sign", numpy="sign", method="sign",
-                   example="Value(-2.5).sign()  # data -1.0"))
+                   example="Value(-2.5).sign()  # data -1.0", stops=True))
 _INTEGERS = tuple(float(k) for k in range(-5, 6))
-FLOOR = _declare(Op("floor", "floor", UNARY, _floor, _zero,
+FLOOR = _declare(Op("floor", "floor", UNARY, _floor, _stop,
                     maths="the largest integer <= x: d/dx = 0 (0 at the jumps too, as PyTorch)",
                     kinks=_INTEGERS, torch="floor", numpy="floor", math="floor",
-                    method="floor", example="Value(2.5).floor()  # data 2.0"))
-CEIL = _declare(Op("ceil", "ceil", UNARY, _ceil, _zero,
+                    method="floor", example="Value(2.5).floor()  # data 2.0", stops=True))
+CEIL = _declare(Op("ceil", "ceil", UNARY, _ceil, _stop,
                    maths="the smallest integer >= x: d/dx = 0 (0 at the jumps too, as PyTorch)",
                    kinks=_INTEGERS, torch="ceil", numpy="ceil", math="ceil", method="ceil",
-                   example="Value(2.5).ceil()  # data 3.0"))
+                   example="Value(2.5).ceil()  # data 3.0", stops=True))
 
 # --- used by the rules above where a derivative is infinite ---------------------------------
 RSQRT = _declare(Op("rsqrt", "rsqrt", UNARY, _rsqrt_float, lambda x, out: (-0.5 * out * out * out,),
@@ -767,7 +818,7 @@ CLAMP_MAX = _declare(Op("clamp_max", "clamp_max", BINARY, _clamp_max,
                         example="autograd.clamp(Value(2.0), None, 1.0)  # data 1.0"))
 
 # --- functions of many Values ----------------------------------------------------------------
-SUM = _declare(Op("sum", "sum", NARY, math.fsum, lambda xs, out: (1.0,) * len(xs),
+SUM = _declare(Op("sum", "sum", NARY, _fsum, lambda xs, out: (1.0,) * len(xs),
                   maths="d/dx_i = 1", role=GATHER, torch="sum",
                   example="autograd.sum([Value(1.0), Value(2.0)])  # data 3.0"))
 LOGSUMEXP = _declare(Op("logsumexp", "logsumexp", NARY, _logsumexp, _logsumexp_partials,
