@@ -14,7 +14,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 import autograd
-from autograd import Value, no_grad, topological_order
+from autograd import Value, no_grad, ops, topological_order
 
 
 def test_spec_example() -> None:
@@ -461,7 +461,8 @@ def _plain_postorder(root: Value, stop: frozenset[Value], leaves: bool) -> list[
 
 def _plain_backward(root: Value) -> None:
     """``root.backward()`` as the plain loop: earlier gradients of the senders set aside, each
-    sender sends ``local * grad`` to each parent unless it is 0 with finite local derivatives."""
+    sender sends ``local * grad`` to each parent unless it is 0 with finite local derivatives,
+    or its derivative is a strong zero (a relu that is off), which sends nothing at all."""
     senders = _plain_postorder(root, frozenset(), leaves=False)[::-1]
     earlier = [n.grad for n in senders]
     for n in senders:
@@ -470,6 +471,8 @@ def _plain_backward(root: Value) -> None:
     for node in senders:
         g = node.grad
         if g == 0.0 and math.isfinite(sum(node.local_grads)):
+            continue
+        if node.local_grads is ops.STRONG_ZERO:
             continue
         for parent, local in zip(node.parents, node.local_grads):
             parent.grad = parent.grad + local * g
@@ -627,3 +630,33 @@ def test_dots_gives_forward_mode_its_tangents() -> None:
         want = autograd.jvp(lambda *a: layer("dot", *a), (0.4, -0.7, 1.5), direction)
         assert got == want
         assert got[1] != 0.0
+
+
+def test_one_parent_is_kept_bare_and_shown_as_tuples() -> None:
+    # A node with one parent keeps it (and its derivative) in the slots themselves, not in
+    # one-element tuples; ``parents`` and ``local_grads`` always show tuples.
+    x = Value(0.5)
+    y = x.tanh()
+    assert y._parents is x and type(y._local) is float
+    assert y.parents == (x,) and y.local_grads == (1.0 - y.data ** 2,)
+    z = x * y
+    assert type(z._parents) is tuple and z.parents == (x, y) and z.local_grads == (y.data, 0.5)
+    assert x.parents == () and x.local_grads == () and x.is_leaf() and not y.is_leaf()
+    off = Value(-1.0).relu()
+    assert off.local_grads is ops.STRONG_ZERO  # a strong zero stays the very tuple
+    # the setters keep the same form
+    w = Value(2.0)
+    y.parents = (w,)
+    y.local_grads = [3.0]
+    assert y._parents is w and y._local == 3.0 and y.local_grads == (3.0,)
+    y.parents, y.local_grads = (w, x), (1.0, 2.0)
+    assert y.parents == (w, x) and y.local_grads == (1.0, 2.0)
+    off.local_grads = ops.STRONG_ZERO
+    assert off.local_grads is ops.STRONG_ZERO
+    # every way of making a one-parent node keeps the same form
+    dotted = autograd.dot([], [], w)  # no weights: w·x+b of the bias alone
+    assert dotted._parents is w and dotted.parents == (w,) and dotted.local_grads == (1.0,)
+    assert autograd.engine.dots([([], w)], [])[0].parents == (w,)
+    assert autograd.sum([w]).parents == (w,)
+    dotted.backward()
+    assert w.grad == 1.0
