@@ -158,16 +158,19 @@ def _on_node(v: Value) -> None:
     levels = _fwd.levels
     if not levels:
         return  # another thread's forward mode
-    parents = v.parents
-    if not parents:
+    if v._fn is None:
         return  # a leaf: no tangent (constant)
+    # The node's slots, read as the engine's own loops read them: a single parent and its
+    # derivative are kept bare, not in tuples (see autograd.engine.Value._parents).
+    parents = v._parents
+    local = v._local
     # A strong zero (a relu that is off, a step function) passes no tangent, not even a nan
     # one, as in PyTorch's forward mode (and as backward passes no gradient through it).
-    for i, level in enumerate(() if v.local_grads is ops.STRONG_ZERO else levels):
+    for i, level in enumerate(() if local is ops.STRONG_ZERO else levels):
         if level.values:
             t = _value_tangent(v, level, levels, i)
         else:
-            t = _float_tangent(parents, v.local_grads, level.table)
+            t = _float_tangent(parents, local, level.table)
         if t is not None:
             level.put(v, t)
     stack = guard.levels
@@ -175,16 +178,21 @@ def _on_node(v: Value) -> None:
         top = stack[-1]
         if type(top) is Level and not top.record:
             # Forward mode alone: the tangent is all that is needed, so keep no graph.
-            v.parents = ()
-            v.local_grads = ()
+            v._parents = ()
+            v._local = ()
             v._fn = None
             v._arg = None
 
 
-def _float_tangent(parents: tuple[Value, ...], local: tuple[float, ...],
+def _float_tangent(parents: Value | tuple[Value, ...], local: Any,
                    table: dict[int, _Entry]) -> Any:
     """``sum_i local_i * tangent(parent_i)`` over the parents that have a tangent, as floats;
-    None if none has (the node does not move)."""
+    None if none has (the node does not move). One parent comes bare, with its derivative."""
+    if type(parents) is not tuple:
+        entry = table.get(id(parents))
+        if entry is not None and entry() is parents:
+            return local * entry.tangent
+        return None
     total: Any = None
     for p, d in zip(parents, local):
         entry = table.get(id(p))
