@@ -11,14 +11,10 @@ here each node made with such a derivative, for as long as the node lives, and b
 parts out only while there is none, anywhere (:func:`any_alive`).
 
 >>> from autograd import Value
->>> x = Value(0.0)
->>> any_alive()
-False
->>> y = x.sqrt()          # d/dx sqrt(x) = inf at 0
->>> any_alive()
-True
->>> del y
->>> any_alive()
+>>> y = Value(0.0).sqrt()     # d/dx sqrt(x) = inf at 0
+>>> noted(y), any_alive()
+(True, True)
+>>> noted(Value(4.0).sqrt())  # 1 / (2 sqrt(4)) = 0.25
 False
 """
 
