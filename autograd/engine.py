@@ -1003,68 +1003,52 @@ def dots(rows: Sequence[tuple[Sequence[Value], Value]], inputs: Sequence[Value |
     # anything unusual takes it.
     n = len(inputs)
     try:
-        if n and type(inputs[0]) is Value:
+        if n and type(inputs[0]) is Value:  # inputs that are Values: parents (w, x, b), WSUM
+            fn = _WSUM
             xs: tuple[Value, ...] = tuple(inputs)  # type: ignore[arg-type]
             xd = list(map(_data_of, xs))
-            recording = not _no_grad_blocks or _mode.enabled
-            out = []
-            for w, b in rows:
-                if len(w) != n:
-                    break
-                y, local = _wsum_parts(list(map(_data_of, w)), xd, b.data)
-                # The node is built in place, as in _unary; the plain version is
-                # ``_node(y, (*w, *xs, b), local, _WSUM, None)``.
-                v: Value = _new(Value)
-                v.data = y
-                v._grad = 0.0
-                v.label = ""
-                if recording:
-                    v._parents = (*w, *xs, b)
-                    v._local = local
-                    v._fn = _WSUM
-                    if y - y:  # y is finite only if every w_i, x_i (the partials) is
-                        _note_nonfinite(v)
-                else:
-                    v._parents = ()
-                    v._local = ()
-                    v._fn = None
+            arg: tuple[float, ...] | None = None
+        elif n and set(map(type, inputs)) <= {float}:  # data: parents (w, b), WSUM_CONST
+            fn = _WSUM_CONST
+            arg = tuple(inputs)  # type: ignore[arg-type]
+            local = _wsum_const_partials((), arg, 0.0)  # the same for every neuron: (*arg, 1)
+        else:
+            return [dot(w, inputs, b) for w, b in rows]
+        recording = not _no_grad_blocks or _mode.enabled
+        out = []
+        for w, b in rows:
+            if len(w) != n:
+                break
+            wd = list(map(_data_of, w))
+            if arg is None:
+                y, local = _wsum_parts(wd, xd, b.data)
+                parents = (*w, *xs, b)
+            else:
+                y = _wsum_const_value(wd, arg, b.data)
+                parents = (*w, b)
+            # The node is built in place, as in _unary; the plain version is
+            # ``_node(y, parents, local, fn, arg)``.
+            v: Value = _new(Value)
+            v.data = y
+            v._grad = 0.0
+            v.label = ""
+            if recording:
+                v._parents = parents
+                v._local = local
+                v._fn = fn
+                v._arg = arg
+                if y - y:  # y is finite only if every partial (each w_i and x_i) is
+                    _note_nonfinite(v)
+            else:
+                v._parents = ()
+                v._local = ()
+                v._fn = None
                 v._arg = None
-                if tangent_hook is not None:  # forward mode (autograd.forward): v's tangent, now
-                    tangent_hook(v)
-                out.append(v)
-            else:
-                return out
-        elif n and set(map(type, inputs)) <= {float}:
-            consts: tuple[float, ...] = tuple(inputs)  # type: ignore[arg-type]
-            local = _wsum_const_partials((), consts, 0.0)  # the same for every neuron: (*consts, 1)
-            recording = not _no_grad_blocks or _mode.enabled
-            out = []
-            for w, b in rows:
-                if len(w) != n:
-                    break
-                y = _wsum_const_value(list(map(_data_of, w)), consts, b.data)
-                # in place; plain: ``_node(y, (*w, b), local, _WSUM_CONST, consts)``
-                v = _new(Value)
-                v.data = y
-                v._grad = 0.0
-                v.label = ""
-                if recording:
-                    v._parents = (*w, b)
-                    v._local = local
-                    v._fn = _WSUM_CONST
-                    v._arg = consts
-                    if y - y:  # y is finite only if every x_i (the partials) is
-                        _note_nonfinite(v)
-                else:
-                    v._parents = ()
-                    v._local = ()
-                    v._fn = None
-                    v._arg = None
-                if tangent_hook is not None:  # forward mode (autograd.forward): v's tangent, now
-                    tangent_hook(v)
-                out.append(v)
-            else:
-                return out
+            if tangent_hook is not None:  # forward mode (autograd.forward): v's tangent, now
+                tangent_hook(v)
+            out.append(v)
+        else:
+            return out
     except (AttributeError, TypeError):
         pass
     return [dot(w, inputs, b) for w, b in rows]
