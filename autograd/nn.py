@@ -118,6 +118,16 @@ def _activation(name: object) -> tuple[Callable[[Value], Value] | None, float]:
     return table[name]
 
 
+def _one_input_op(name: str) -> ops.Op | None:
+    """The table entry of activation ``name`` if it takes the weighted sum alone (relu, tanh,
+    ...), for ``dots(..., then=op)``; None for "linear" and for one with a constant (leaky_relu's
+    slope), which a layer applies with its ``Value`` method instead."""
+    for op in ops.OPS.values():
+        if op.role == ops.ACTIVATION and op.method == name and op.arity == ops.UNARY:
+            return op
+    return None
+
+
 def _count(value: object, what: str) -> int:
     if isinstance(value, bool) or not isinstance(value, numbers.Integral) or int(value) < 1:
         raise ValueError(f"{what} must be a positive integer, got {value!r}")
@@ -463,6 +473,7 @@ class Layer(Module):
         self.nin = _count(nin, "nin")
         self.nout = _count(nout, "nout")
         self._act, _ = _activation(activation)
+        self._then = _one_input_op(activation)
         self.activation = activation
         rng = random_state(seed)
         self.neurons = [Neuron(self.nin, activation, seed=rng.getrandbits(64))
@@ -480,12 +491,13 @@ class Layer(Module):
 
     def _outputs(self, x: Sequence[Value | float]) -> list[Value]:
         act = self._act
-        # Speed: ``dots`` reads the shared inputs once for all neurons; the plain version is
-        # ``[dot(n.w, x, n.b) for n in self.neurons]``.
-        sums = dots([(n.w, n.b) for n in self.neurons], x)
-        if act is None:
-            return sums
-        return [act(s) for s in sums]
+        # Speed: ``dots`` reads the shared inputs once for all neurons, and makes each neuron's
+        # activation node right after its sum (``then``); the plain version is
+        # ``[act(dot(n.w, x, n.b)) for n in self.neurons]``.
+        rows = [(n.w, n.b) for n in self.neurons]
+        if act is None or self._then is not None:
+            return dots(rows, x, self._then)
+        return [act(s) for s in dots(rows, x)]
 
     def __call__(self, x: Input) -> Output:
         outs = self.forward(x)

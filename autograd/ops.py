@@ -38,7 +38,7 @@ from __future__ import annotations
 
 import math
 import operator
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -110,6 +110,21 @@ class Op:
     method: str = ""
     example: str = ""
     stops: bool = False
+
+    # An op is its table entry: copying a model or a graph (``copy.deepcopy``) keeps pointing at
+    # the same entry, and pickling stores its name (its rules are code, which pickle cannot
+    # hold), so ``node._fn is ops.RELU`` stays true either way.
+    def __copy__(self) -> Op:
+        return self
+
+    def __deepcopy__(self, memo: dict[int, Any]) -> Op:
+        return self
+
+    def __reduce__(self) -> tuple[Callable[[str], Op], tuple[str]]:
+        if OPS.get(self.name) is not self:
+            raise TypeError(f"cannot pickle the op {self.name!r}: it is not the entry of that "
+                            "name in the op table (autograd.ops.OPS)")
+        return entry, (self.name,)
 
     # The one place that knows how each arity calls its rules. ``xs`` are the differentiable
     # inputs (floats, Values, or anything else the rules accept) and ``c`` the plain constant.
@@ -403,7 +418,7 @@ def wsum_parts(ws: Sequence[float], xs: Sequence[float], b: float
     return total + b, (*xs, *ws, 1.0)
 
 
-def wsum_const_value(ws: Sequence[float], cs: Sequence[float], b: float) -> float:
+def wsum_const_value(ws: Iterable[float], cs: Iterable[float], b: float) -> float:
     """WSUM_CONST's result from the weights ``ws``, the constant inputs ``cs`` and bias ``b``
     (its partials, ``(*cs, 1.0)``, are the same for every neuron of a layer)."""
     total: float = sum(map(operator.mul, ws, cs))
@@ -858,6 +873,15 @@ def by_method(name: str) -> Op:
 
 #: The names of the built-in ops: a user's op may not take one of them.
 BUILTIN: frozenset[str] = frozenset(OPS)
+
+
+def entry(name: str) -> Op:
+    """The table's entry called ``name``: how an unpickled op finds itself again."""
+    try:
+        return OPS[name]
+    except KeyError:
+        raise ValueError(f"no op {name!r} in the op table (autograd.ops.OPS); declare a custom "
+                         "op again (custom_op) before unpickling what uses it") from None
 
 
 def register(op: Op) -> Op:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import contextlib
+import dataclasses
 import gc
 import math
 import threading
@@ -14,7 +15,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 import autograd
-from autograd import Value, no_grad, ops, topological_order
+from autograd import Value, engine, no_grad, ops, topological_order
 
 
 def test_spec_example() -> None:
@@ -577,6 +578,71 @@ def test_dots_is_dot_for_each_neuron() -> None:
         dots(rows, [Value(1.0), Value(2.0)])
     with pytest.raises(TypeError, match="weights and bias must be Values"):
         dots([([Value(1.0), 2.0], Value(0.0))], [Value(1.0), Value(2.0)])  # type: ignore[list-item]
+
+
+def test_dots_then_is_the_activation_of_each_sum() -> None:
+    # ``dots(rows, x, then=op)`` makes, for each row, the sum's node and then op's node on it:
+    # the same two nodes as ``apply_op(op, dot(w, x, b))``, with the same numbers and derivatives
+    from autograd.engine import dots
+
+    ws = [[Value(0.3 * i - 0.4 * j) for i in range(3)] for j in range(5)]
+    bs = [Value(0.1 * j - 0.2) for j in range(5)]
+    rows = list(zip(ws, bs))
+    acts = [op for op in ops.OPS.values() if op.role == ops.ACTIVATION and op.arity == ops.UNARY]
+    assert {"relu", "tanh", "sigmoid"} <= {op.name for op in acts}
+    for then in acts:
+        for inputs in ([Value(0.5), Value(-1.5), Value(2.0)], [0.5, -1.5, 2.0],
+                       [Value(0.5), -1.5, 2.0]):
+            got = dots(rows, inputs, then)
+            want = [engine.apply_op(then, autograd.dot(w, inputs, b)) for w, b in rows]
+            for g, w in zip(got, want):
+                assert (g.data, g.op, g.local_grads) == (w.data, w.op, w.local_grads), then.name
+                assert g._fn is then
+                (gs,), (ws_,) = g.parents, w.parents
+                assert (gs.data, gs.op, gs.local_grads) == (ws_.data, ws_.op, ws_.local_grads)
+            if then is ops.RELU:  # an off relu keeps the very strong zero
+                assert any(g.local_grads is ops.STRONG_ZERO for g in got)
+            with no_grad():
+                assert all(v.parents == () and v.op == "" for v in dots(rows, inputs, then))
+    with pytest.raises(ValueError, match="then= must be an op of one input, not leaky_relu"):
+        dots(rows, [1.0, 2.0, 3.0], ops.LEAKY_RELU)
+    with pytest.raises(ValueError, match="3 weights but 2 inputs"):
+        dots(rows, [Value(1.0), Value(2.0)], ops.RELU)
+    with pytest.raises(ValueError, match=r"sqrt\(-"):  # the op's own domain error, named
+        dots([([Value(1.0)], Value(-5.0))], [1.0], ops.SQRT)
+    # forward mode sees both nodes of each neuron
+    for direction in ((1.0, 0.0), (0.0, 1.0), (0.5, -2.0)):
+        def f(a: Value, c: Value, fused: bool) -> Value:
+            rows = [([a, c], c), ([c, a], Value(0.3))]
+            if fused:
+                outs = dots(rows, [a, 0.7], ops.TANH) + dots(rows, [0.2, -0.4], ops.TANH)
+            else:
+                outs = [autograd.dot(w, x, b).tanh() for x in ([a, 0.7], [0.2, -0.4])
+                        for w, b in rows]
+            return autograd.sum(outs)
+        assert autograd.jvp(lambda a, c: f(a, c, True), (0.4, -0.7), direction) == \
+            autograd.jvp(lambda a, c: f(a, c, False), (0.4, -0.7), direction)
+
+
+def test_an_op_copies_as_itself() -> None:
+    # an op is its table entry: a deep copy of a model (which holds its activation's op) or of
+    # a graph still points at the entry, as pickling does by name
+    import copy
+    import pickle
+
+    for op in (ops.RELU, ops.WSUM, ops.ADD):
+        assert copy.copy(op) is op and copy.deepcopy(op) is op
+        assert pickle.loads(pickle.dumps(op)) is op
+    stray = dataclasses.replace(ops.EXP, name="not_in_the_table")
+    with pytest.raises(TypeError, match="cannot pickle the op 'not_in_the_table'"):
+        pickle.dumps(stray)
+    with pytest.raises(ValueError, match="no op 'not_in_the_table' in the op table"):
+        ops.entry("not_in_the_table")
+    layer = autograd.nn.Layer(2, 3, seed=0)
+    twin = copy.deepcopy(layer)
+    assert twin._then is ops.RELU
+    assert twin([1.0, 2.0])[0]._fn is ops.RELU
+    assert [v.data for v in twin([1.0, 2.0])] == [v.data for v in layer([1.0, 2.0])]
 
 
 def test_no_grad_count_returns_to_zero_and_every_maker_obeys_it() -> None:

@@ -213,7 +213,8 @@ def graphs(draw: st.DrawFn) -> tuple[list[Value], Value]:
                     xs = [draw(st.sampled_from(EDGE)) for _ in range(k)]
                 rows = [([draw(st.sampled_from(pool)) for _ in range(k)],
                          draw(st.sampled_from(pool))) for _ in range(draw(st.integers(1, 3)))]
-                outs = engine.dots(rows, xs)
+                then = draw(st.sampled_from([None, None, ops.RELU, ops.SIGN, ops.TANH]))
+                outs = engine.dots(rows, xs, then)
                 pool.extend(outs[:-1])
                 node = outs[-1]
             else:
@@ -287,6 +288,7 @@ def _makers() -> list[tuple[str, Callable[[], Value]]]:
         ("dot", lambda: autograd.dot([Value(INF)], [Value(0.0)], Value(0.0))),
         ("dots", lambda: engine.dots([([Value(1.0)], Value(0.0))], [Value(INF)])[0]),
         ("dots const", lambda: engine.dots([([Value(1.0)], Value(0.0))], [INF])[0]),
+        ("dots then", lambda: engine.dots([([Value(1.0)], Value(-1.0))], [1.0], ops.SQRT)[0]),
         ("custom", custom),
         ("copy", lambda: copy.copy(Value(0.0).sqrt())),
         ("deepcopy", lambda: copy.deepcopy(Value(0.0).sqrt())),
