@@ -228,6 +228,11 @@ def _number(x: object) -> float | None:
     """A plain operand as a float, or None if it is not a real number (operators then decline)."""
     if type(x) is float:
         return x
+    if type(x) is int:  # the next commonest (``1 - v``, ``v ** 2``), without the ABC check
+        try:
+            return float(x)
+        except OverflowError:
+            return _as_float(x, "operand")  # raises, naming the operand
     if isinstance(x, numbers.Real) and not isinstance(x, bool):
         return _as_float(x, "operand")
     return None

@@ -141,6 +141,18 @@ def test_value_of_a_huge_int_names_value_data() -> None:
         Value(10 ** 400)
     with pytest.raises(OverflowError, match="operand"):
         Value(1.0) + 10 ** 400
+    with pytest.raises(OverflowError, match="operand"):
+        -(10 ** 400) - Value(1.0)
+
+
+def test_an_int_operand_is_its_float() -> None:
+    v = Value(0.75)
+    for as_int, as_float in ((1 - v, 1.0 - v), (v ** 2, v ** 2.0), (3 * v, 3.0 * v),
+                             (v / 2, v / 2.0), (2 ** 60 + v, float(2 ** 60) + v)):
+        assert (as_int.data, as_int.op, as_int.local_grads) == \
+            (as_float.data, as_float.op, as_float.local_grads)
+    with pytest.raises(TypeError):
+        True + v  # a bool is not a number here, as for Value(True)
 
 
 def test_overflow_in_a_local_derivative_gives_inf_as_pytorch() -> None:
