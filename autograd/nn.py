@@ -122,10 +122,10 @@ def _one_input_op(name: str) -> ops.Op | None:
     """The table entry of activation ``name`` if it takes the weighted sum alone (relu, tanh,
     ...), for ``dots(..., then=op)``; None for "linear" and for one with a constant (leaky_relu's
     slope), which a layer applies with its ``Value`` method instead."""
-    for op in ops.OPS.values():
-        if op.role == ops.ACTIVATION and op.method == name and op.arity == ops.UNARY:
-            return op
-    return None
+    if name == LINEAR:
+        return None
+    op = ops.by_method(name)
+    return op if op.arity == ops.UNARY else None
 
 
 def _count(value: object, what: str) -> int:
