@@ -515,13 +515,23 @@ class _Namespace:
                                         "nan": math.nan}
         self.taken: set[str] = set(self.objects)
         self._bound: dict[int, str] = {}
+        # per base name, the last suffix tried: names are never given back, so the search for
+        # the next free one starts there (from 1 each time, a graph of a thousand unlabelled
+        # nodes, all "v", cost half a million tries)
+        self._suffix: dict[str, int] = {}
 
     def fresh(self, hint: str) -> str:
         name = hint if hint.isidentifier() and not keyword.iskeyword(hint) else "v"
-        base, k = name, 1
-        while name in self.taken or name.startswith("g_") or hasattr(builtins_module, name):
+        while name.startswith("g_"):  # the gradients' prefix: a label "g_w" becomes "gw"
+            name = "g" + name[2:]
+        base = name
+        k = self._suffix.get(base, 1)
+        if k > 1:
+            name = f"{base}_{k}"
+        while name in self.taken or hasattr(builtins_module, name):
             k += 1
             name = f"{base}_{k}"
+        self._suffix[base] = k
         self.taken.add(name)
         return name
 

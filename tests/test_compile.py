@@ -473,3 +473,45 @@ def test_a_wide_neuron_and_thousands_of_parameters_compile() -> None:
     want, want_grads = _eager(lambda x: autograd.dot(ws, [Value(x)] * 3000, b).relu(),
                               [*ws, b], 0.7)
     assert value == want and grads == want_grads
+
+
+def _fresh_by_scan(taken: set[str], hint: str) -> str:
+    """The plain version of ``_Namespace.fresh``: try suffixes from 1 every time."""
+    import builtins
+    import keyword
+
+    name = hint if hint.isidentifier() and not keyword.iskeyword(hint) else "v"
+    while name.startswith("g_"):
+        name = "g" + name[2:]
+    base, k = name, 1
+    while name in taken or hasattr(builtins, name):
+        k += 1
+        name = f"{base}_{k}"
+    taken.add(name)
+    return name
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.lists(st.sampled_from(["v", "v_2", "v_3", "x", "x_2", "len", "for", "g_w", "gw", "g__x",
+                                 "g_", "a.b", "w1", "w1_2", ""]), max_size=40))
+def test_fresh_names_match_the_plain_scan(hints: list[str]) -> None:
+    # the namespace remembers each base's last suffix; the names must be the ones a scan from 1
+    # gives (the golden sources depend on them)
+    from autograd.compiler import _Namespace
+
+    ns = _Namespace()
+    taken = set(ns.taken)
+    got = [ns.fresh(h) for h in hints]
+    assert got == [_fresh_by_scan(taken, h) for h in hints]
+    assert len(set(got)) == len(got)
+
+
+def test_a_label_with_the_gradient_prefix_compiles() -> None:
+    # "g_" starts every gradient's name; a leaf labelled "g_w" once made the name search loop
+    # forever
+    w = Value(2.0, label="g_w")
+    x = Value(3.0, label="g_x")
+    cf = compile(lambda a: a * w * x)
+    assert cf(5.0) == 30.0
+    assert (w.grad, x.grad) == (15.0, 10.0)
+    assert "gw" in cf.source and "gx" in cf.source
