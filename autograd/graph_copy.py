@@ -54,7 +54,7 @@ def copy_node(node: Node) -> Node:
     twin.parents = node.parents
     twin.local_grads = node.local_grads
     twin._fn = node._fn
-    twin._arg = node._arg
+    twin._arg = node.constant
     if twin.local_grads:
         nonfinite.note_if_nonfinite(twin)
     return twin
@@ -71,8 +71,8 @@ def deepcopy_graph(root: Node, memo: dict[int, Any], postorder: Postorder) -> No
         twin.parents = tuple(memo[id(p)] for p in node.parents)
         if node.local_grads and not all(type(g) is float for g in node.local_grads):
             twin.local_grads = copy.deepcopy(node.local_grads, memo)
-        if node._arg is not None:
-            twin._arg = copy.deepcopy(node._arg, memo)
+        if node.constant is not None:
+            twin._arg = copy.deepcopy(node.constant, memo)
         memo[id(node)] = twin
     return memo[id(root)]
 
@@ -108,7 +108,7 @@ def reduce_graph(root: Node, postorder: Postorder) -> tuple[Any, ...]:
             continue
         entries.append((node.data, node.grad, node.label,
                         tuple(position[id(p)] for p in node.parents),
-                        node.local_grads, _op_name(node), node._arg))
+                        node.local_grads, _op_name(node), node.constant))
     return (_rebuild, (cls, entries))
 
 

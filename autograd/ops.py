@@ -418,6 +418,17 @@ def wsum_parts(ws: Sequence[float], xs: Sequence[float], b: float
     return total + b, (*xs, *ws, 1.0)
 
 
+def wsum_split(ws: Sequence[float], xs: Sequence[float], b: float
+               ) -> tuple[float, tuple[float, ...]]:
+    """WSUM's result and its partials with respect to the inputs ``xs`` (the weights' numbers),
+    for a node that keeps its partials in two parts (:func:`autograd.engine.dots`): those with
+    respect to the weights are the inputs' numbers, which the neurons of a layer share, and
+    that with respect to the bias is 1. Same numbers, bit for bit:
+    ``(*xs, *wsum_split(ws, xs, b)[1], 1.0) == wsum_parts(ws, xs, b)[1]``."""
+    total: float = sum(map(operator.mul, ws, xs))
+    return total + b, tuple(ws)
+
+
 def wsum_const_value(ws: Iterable[float], cs: Iterable[float], b: float) -> float:
     """WSUM_CONST's result from the weights ``ws``, the constant inputs ``cs`` and bias ``b``
     (its partials, ``(*cs, 1.0)``, are the same for every neuron of a layer)."""

@@ -726,3 +726,99 @@ def test_one_parent_is_kept_bare_and_shown_as_tuples() -> None:
     assert autograd.sum([w]).parents == (w,)
     dotted.backward()
     assert w.grad == 1.0
+
+
+# --- a layer's sums keep the layer's inputs once (engine._Shared) ---------------------------------
+
+_layer_numbers = st.one_of(st.floats(-3.0, 3.0), st.sampled_from([0.0, -0.0, 1e300, math.inf,
+                                                                   -math.inf, math.nan]))
+
+
+def _same(a: float, b: float) -> bool:
+    if math.isnan(a) or math.isnan(b):
+        return math.isnan(a) and math.isnan(b)
+    return a == b and math.copysign(1, a) == math.copysign(1, b)
+
+
+@settings(max_examples=150, deadline=None)
+@given(st.integers(1, 4), st.integers(1, 4), st.data())
+def test_a_layers_sums_hold_its_inputs_once_and_backprop_as_dot(nin: int, nout: int,
+                                                                  data: st.DataObject) -> None:
+    # dots with Value inputs keeps each sum as (w, b) + the layer's inputs, held once
+    # (engine._Shared); every view of the node and every gradient must be the plain dot's, bit
+    # for bit, including inf and nan numbers, a weight that is also an input, and sums that
+    # get no gradient (the search looks at the inputs from the first sum only)
+    from autograd.engine import dots
+
+    def build() -> tuple[list[Value], list[Value], list[Value], list[Value], list[Value]]:
+        xs = [Value(data.draw(_layer_numbers)) for _ in range(nin)]
+        ws = [Value(data.draw(_layer_numbers)) for _ in range(nin * nout)]
+        bs = [Value(data.draw(_layer_numbers)) for _ in range(nout)]
+        return xs, ws, bs, [], []
+
+    xs, ws, bs, _, _ = build()
+    if data.draw(st.booleans()):
+        ws[0] = xs[-1]  # a weight that is also an input
+    rows = [(ws[j * nin:(j + 1) * nin], bs[j]) for j in range(nout)]
+    # each output: left out, in the loss, or in it times 0 (a gradient of 0 reaches its sum,
+    # which then sends nothing unless a derivative of it is inf or nan)
+    used = data.draw(st.lists(st.sampled_from([0, 1, 2]), min_size=nout, max_size=nout))
+    then = data.draw(st.sampled_from([None, ops.RELU, ops.TANH]))
+    leaves = [*xs, *ws, *bs]
+
+    def grads(make: object) -> tuple[list[float], list[Value]]:
+        for leaf in leaves:
+            leaf.grad = 0.0
+        outs = make()  # type: ignore[operator]
+        h = [o * o for o in xs]  # the inputs are also used after the layer
+        loss = autograd.sum([o if u == 1 else o * 0.0 for o, u in zip(outs, used) if u] + h)
+        loss.backward()
+        return [leaf.grad for leaf in leaves], outs
+
+    got, outs = grads(lambda: dots(rows, xs, then))
+    want, plain = grads(lambda: [d if then is None else engine.apply_op(then, d)
+                                 for d in (autograd.dot(w, xs, b) for w, b in rows)])
+    assert all(_same(a, b) for a, b in zip(got, want)), (got, want)
+    for g, p in zip(outs, plain):
+        s, d = (g, p) if then is None else (g.parents[0], p.parents[0])
+        assert s.parents == d.parents and s.constant is None is d.constant
+        assert all(_same(a, b) for a, b in zip(s.local_grads, d.local_grads))
+        assert len(s.local_grads) == len(d.local_grads) == 2 * nin + 1
+    # the search gives the same order as over the plain graph
+    def roles(root: Value, made: list[Value]) -> list[object]:
+        mine = {id(n): i for i, n in enumerate(made)}
+        return [("leaf", id(n)) if n.is_leaf() else ("made", mine.get(id(n)), n.op_name)
+                for n in topological_order(root)]
+
+    assert roles(autograd.sum(outs), outs) == roles(autograd.sum(plain), plain)
+
+
+def test_a_layers_sum_copies_pickles_and_edits_as_any_node() -> None:
+    import copy
+    import pickle
+
+    from autograd.engine import dots
+
+    xs = [Value(0.5), Value(-1.5)]
+    rows = [([Value(1.0), Value(2.0)], Value(0.25)), ([Value(-1.0), Value(3.0)], Value(0.0))]
+    s0, s1 = dots(rows, xs)
+    assert type(s0._arg) is engine._Shared and s0._arg is s1._arg  # held once for the layer
+    for twin in (copy.copy(s0), copy.deepcopy(s0), pickle.loads(pickle.dumps(s0))):
+        assert twin.data == s0.data and twin.local_grads == s0.local_grads
+        assert twin.constant is None and twin.op_name == s0.op_name
+        assert [p.data for p in twin.parents] == [p.data for p in s0.parents]
+        twin.backward()
+        assert [p.grad for p in twin.parents] == list(s0.local_grads)
+    # changing a slot through the properties stores the node whole first
+    s1.local_grads = [9.0, 8.0, 7.0, 6.0, 5.0]
+    assert s1.local_grads == (9.0, 8.0, 7.0, 6.0, 5.0) and s1.parents == (*rows[1][0], *xs,
+                                                                          rows[1][1])
+    assert s1._arg is None
+    s0.parents = [xs[0]]
+    s0.local_grads = [2.0]
+    assert s0.parents == (xs[0],) and s0.local_grads == (2.0,)
+    for x in xs:
+        x.grad = 0.0
+    (s0 + s1).backward()
+    assert (xs[0].grad, xs[1].grad) == (2.0 + 7.0, 6.0)
+

@@ -5,7 +5,7 @@ from __future__ import annotations
 import math
 
 import pytest
-from hypothesis import given
+from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from autograd import ops
@@ -126,3 +126,21 @@ def test_each_method_applies_its_table_entry() -> None:
 def test_declaring_an_op_twice_is_refused() -> None:
     with pytest.raises(ValueError, match="declared twice"):
         ops._declare(ops.Op("tanh", "tanh", ops.UNARY, math.tanh, lambda x, out: (1.0,)))
+
+
+@settings(max_examples=100, deadline=None)
+@given(st.integers(0, 5).flatmap(lambda n: st.tuples(
+    st.lists(st.floats(-1e6, 1e6), min_size=n, max_size=n),
+    st.lists(st.floats(-1e6, 1e6), min_size=n, max_size=n), st.floats(-1e6, 1e6))))
+def test_the_wsum_rules_in_parts_are_the_rules(
+        case: tuple[list[float], list[float], float]) -> None:
+    # engine.dots runs WSUM's rules in parts (a layer's neurons share their inputs): the same
+    # numbers, bit for bit, as the table's own rules on the joined operands
+    ws, xs, b = case
+    joined = [*ws, *xs, b]
+    out = ops.WSUM.forward(joined)
+    want = ops.WSUM.partials(joined, out)
+    assert ops.wsum_parts(ws, xs, b) == (out, want)
+    value, input_partials = ops.wsum_split(ws, xs, b)
+    assert value == out and (*xs, *input_partials, 1.0) == want
+    assert ops.wsum_const_value(ws, xs, b) == ops.WSUM_CONST.forward([*ws, b], tuple(xs))
