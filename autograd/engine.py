@@ -1108,11 +1108,23 @@ def dots(rows: Sequence[tuple[Sequence[Value], Value]], inputs: Sequence[Value |
                 continue
             # The activation's node, built in place as _unary does; the plain version is
             # ``out.append(_unary(then, v))``.
-            try:
-                o = then_forward(y)
-                d = then_partials(y, o)
-            except _ARITH_ERRORS as err:
-                raise _domain_error(then, (y,), err) from None
+            if then is _RELU:
+                # --- Speed: relu, the default activation, with its two rules of the table
+                # (ops.RELU) written out here: no two calls per neuron (2% of a W1 step,
+                # callgrind). The plain version is the call of the rules below; a test checks
+                # the two agree on every kind of float (nan stays nan, with derivative 1).
+                if y <= 0.0:
+                    o = 0.0
+                    d = _STRONG_ZERO
+                else:
+                    o = y
+                    d = _RELU_ON
+            else:
+                try:
+                    o = then_forward(y)
+                    d = then_partials(y, o)
+                except _ARITH_ERRORS as err:
+                    raise _domain_error(then, (y,), err) from None
             a: Value = _new(Value)
             a.data = o
             a._grad = 0.0
@@ -1152,6 +1164,8 @@ _wsum_partials = _WSUM.partials
 _wsum_const_forward = _WSUM_CONST.forward
 _wsum_const_partials = _WSUM_CONST.partials
 _wsum_parts = ops.wsum_parts
+_RELU = ops.RELU
+_RELU_ON = (1.0,)  # relu's partials where it is on, as ops.RELU's rule gives them
 _wsum_split = ops.wsum_split
 _wsum_const_value = ops.wsum_const_value
 _data_of = operator.attrgetter("data")

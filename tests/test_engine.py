@@ -822,3 +822,18 @@ def test_a_layers_sum_copies_pickles_and_edits_as_any_node() -> None:
     (s0 + s1).backward()
     assert (xs[0].grad, xs[1].grad) == (2.0 + 7.0, 6.0)
 
+
+@settings(max_examples=200, deadline=None)
+@given(st.one_of(st.floats(allow_nan=True, allow_infinity=True),
+                 st.sampled_from([0.0, -0.0, math.inf, -math.inf, math.nan, 5e-324, -5e-324])))
+def test_dots_relu_written_out_is_the_tables_relu(b: float) -> None:
+    # dots writes relu's two rules out (speed); the nodes must be those of ops.RELU's rules
+    from autograd.engine import dots
+
+    x = [Value(0.0)]
+    got = dots([([Value(1.0)], Value(b))], x, ops.RELU)[0]
+    want = engine.apply_op(ops.RELU, autograd.dot([Value(1.0)], x, Value(b)))
+    assert _same(got.data, want.data)
+    assert (got.local_grads is ops.STRONG_ZERO) == (want.local_grads is ops.STRONG_ZERO)
+    assert all(_same(a, c) for a, c in zip(got.local_grads, want.local_grads))
+    assert got.op_name == want.op_name == "relu"
