@@ -750,13 +750,9 @@ def test_a_layers_sums_hold_its_inputs_once_and_backprop_as_dot(nin: int, nout: 
     # get no gradient (the search looks at the inputs from the first sum only)
     from autograd.engine import dots
 
-    def build() -> tuple[list[Value], list[Value], list[Value], list[Value], list[Value]]:
-        xs = [Value(data.draw(_layer_numbers)) for _ in range(nin)]
-        ws = [Value(data.draw(_layer_numbers)) for _ in range(nin * nout)]
-        bs = [Value(data.draw(_layer_numbers)) for _ in range(nout)]
-        return xs, ws, bs, [], []
-
-    xs, ws, bs, _, _ = build()
+    xs = [Value(data.draw(_layer_numbers)) for _ in range(nin)]
+    ws = [Value(data.draw(_layer_numbers)) for _ in range(nin * nout)]
+    bs = [Value(data.draw(_layer_numbers)) for _ in range(nout)]
     if data.draw(st.booleans()):
         ws[0] = xs[-1]  # a weight that is also an input
     rows = [(ws[j * nin:(j + 1) * nin], bs[j]) for j in range(nout)]
